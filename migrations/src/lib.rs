@@ -1,0 +1,20 @@
+//! Schema migrations, shared by SQLite and PostgreSQL. One file per change; never edit one that has
+//! been applied somewhere: add a new one instead.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_regions;
+mod m20261122_000002_providers;
+mod m20261122_000003_users_sessions;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_regions::Migration),
+            Box::new(m20261122_000002_providers::Migration),
+            Box::new(m20261122_000003_users_sessions::Migration),
+        ]
+    }
+}

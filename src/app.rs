@@ -1,0 +1,119 @@
+//! The application: its shared state, its router, and `serve`, the one way it starts (in
+//! production and in the tests).
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::web::templates::Templates;
+use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
+use crate::{auth, regions};
+
+/// Everything a handler needs; cheap to clone (a pool handle and two `Arc`s).
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub templates: Templates,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config) -> Result<Self, handlebars::TemplateError> {
+        Ok(AppState {
+            db,
+            templates: Templates::load()?,
+            config: Arc::new(config),
+        })
+    }
+}
+
+/// The API routers of every area, with the OpenAPI document they describe.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(web::openapi::ApiDoc::openapi())
+        .nest(
+            "/api/v1",
+            OpenApiRouter::new()
+                .merge(auth::api_router())
+                .merge(regions::api_router()),
+        )
+        .split_for_parts()
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(api)
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let openapi = openapi.clone();
+                async move { Json(openapi) }
+            }),
+        )
+        .route("/", get(home::page))
+        .merge(auth::router())
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/{*path}", get(assets::serve))
+        .fallback(web::not_found)
+        .method_not_allowed_fallback(web::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::html_errors,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(middleware::from_fn(web::security_headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(web::request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(AppError::internal("handler panicked"))
+        }))
+        .with_state(state)
+}
+
+/// Serves HTTP on `listener` until Ctrl-C / SIGTERM, finishing requests in flight.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,163 @@
+//! The command line: `serve`, `migrate`, `user add`. Every option of `serve` can also come from
+//! the environment; a flag wins over the environment.
+use std::io::BufRead;
+
+use clap::{Args, Parser, Subcommand};
+use uuid::Uuid;
+
+use crate::app::{self, AppState};
+use crate::auth::users::{self, NewUser};
+use crate::config::{Config, DEFAULT_DATABASE_URL, ServeConfig};
+use crate::db;
+use crate::domain::role::Role;
+use crate::error::AppError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "toezicht",
+    version,
+    about = "Toezicht op de kwaliteit van Wmo-aanbieders door de GGD"
+)]
+pub struct Cli {
+    /// Database: sqlite://pad.db?mode=rwc (standaard) of postgres://gebruiker@host/naam.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Werk de database bij en start de webserver.
+    Serve(ServeArgs),
+    /// Werk alleen de database bij (migraties en referentiegegevens).
+    Migrate,
+    /// Beheer gebruikers.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Laad ook demogegevens (eenmalig) en toon de demo-gebruikers.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub config: ServeConfig,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Voeg een gebruiker toe; het wachtwoord komt via standaardinvoer.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, value_enum)]
+    pub role: Role,
+    /// GGD-regio van een toezichthouder, bijvoorbeeld GG1106.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Id van de aanbieder van een aanbiedergebruiker.
+    #[arg(long)]
+    pub provider: Option<Uuid>,
+    /// Lees het wachtwoord van standaardinvoer (eerste regel).
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Migrate => {
+            let db = connect_and_migrate(&cli.database_url).await?;
+            db.close().await.ok();
+            println!("De database is bijgewerkt.");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Add(args),
+        } => add_user(&cli.database_url, args).await,
+    }
+}
+
+async fn connect_and_migrate(url: &str) -> Result<sea_orm::DatabaseConnection, String> {
+    let db = db::connect(url)
+        .await
+        .map_err(|err| format!("kan niet verbinden met de database: {err}"))?;
+    db::migrate(&db)
+        .await
+        .map_err(|err| format!("bijwerken van de database mislukt: {err}"))?;
+    Ok(db)
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    let db = connect_and_migrate(database_url).await?;
+    if args.demo {
+        db::demo::load(&db).await.map_err(describe)?;
+    }
+    let listener = tokio::net::TcpListener::bind(&args.config.bind_addr)
+        .await
+        .map_err(|err| format!("kan niet luisteren op {}: {err}", args.config.bind_addr))?;
+    let addr = listener.local_addr().map_err(|err| err.to_string())?;
+    let config = Config::from_serve(&args.config, addr);
+    if args.demo {
+        println!("{}", db::demo::sign_in_table(&config.base_url));
+    }
+    println!("toezicht draait op http://{addr} (stoppen: Ctrl-C)");
+    let state = AppState::new(db, config).map_err(|err| format!("sjablonen: {err}"))?;
+    app::serve(listener, state)
+        .await
+        .map_err(|err| format!("webserver gestopt: {err}"))
+}
+
+async fn add_user(database_url: &str, args: UserAddArgs) -> Result<(), String> {
+    if !args.password_stdin {
+        return Err(
+            "geef het wachtwoord via standaardinvoer met --password-stdin, zodat het niet in \
+             de shellgeschiedenis belandt"
+                .into(),
+        );
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|err| format!("kan het wachtwoord niet lezen: {err}"))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let db = connect_and_migrate(database_url).await?;
+    let created = users::add_user(
+        &db,
+        NewUser {
+            email: args.email,
+            name: args.name,
+            role: args.role,
+            region_code: args.region.map(|r| r.trim().to_uppercase()),
+            provider_id: args.provider,
+            password,
+        },
+    )
+    .await
+    .map_err(describe)?;
+    println!("Gebruiker toegevoegd: {} ({})", created.email, created.id);
+    Ok(())
+}
+
+/// A readable line for the terminal; validation errors name each field.
+fn describe(err: AppError) -> String {
+    match err {
+        AppError::Validation(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.problem().detail,
+    }
+}

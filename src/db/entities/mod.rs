@@ -1,0 +1,7 @@
+//! Table mappings in sea-orm's generated style: data only, no behaviour.
+pub mod login_failure;
+pub mod municipality;
+pub mod provider;
+pub mod region;
+pub mod session;
+pub mod user;

@@ -1,0 +1,11 @@
+//! `toezicht`: supervision of Wmo care providers by a Dutch GGD.
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod regions;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,87 @@
+//! The main navigation per role. Later areas add their pages here.
+use crate::domain::role::Role;
+use crate::web::templates::NavItem;
+
+pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
+    let mut items: Vec<(&str, &'static str)> = vec![("/", "Start")];
+    match role {
+        None => {
+            items.push(("/melding", "Melding doen"));
+            items.push(("/login", "Inloggen"));
+        }
+        Some(_) => items.push(("/account", "Mijn account")),
+    }
+    items
+        .into_iter()
+        .map(|(href, label)| NavItem {
+            href: href.to_string(),
+            label,
+            current: href == current_path,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_sees_the_signal_form_and_sign_in() {
+        let hrefs: Vec<_> = items(None, "/").into_iter().map(|i| i.href).collect();
+        assert_eq!(hrefs, ["/", "/melding", "/login"]);
+    }
+
+    #[test]
+    fn signed_in_users_see_their_account_not_sign_in() {
+        let nav = items(Some(Role::Inspector), "/account");
+        assert!(nav.iter().all(|i| i.href != "/login"));
+        assert!(nav.iter().any(|i| i.href == "/account" && i.current));
+    }
+}
+
+/// Where to go after signing in: back to the page that asked for it when that is a path on this
+/// site (never another site: `//evil.example` and `https://…` are refused), else the role's home.
+pub fn after_sign_in(next: &str, role: Role) -> String {
+    let is_local_path = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if is_local_path && next != "/login" {
+        next.to_string()
+    } else {
+        home_of(role).to_string()
+    }
+}
+
+/// The first page of each role. Later areas move these to the dashboard and the portal.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Admin | Role::Inspector | Role::Provider => "/account",
+    }
+}
+
+#[cfg(test)]
+mod redirect_tests {
+    use super::*;
+
+    #[test]
+    fn returns_to_local_pages_only() {
+        assert_eq!(
+            after_sign_in("/aanbieders?q=zorg", Role::Inspector),
+            "/aanbieders?q=zorg"
+        );
+        for unsafe_next in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "",
+            "/login",
+        ] {
+            assert_eq!(
+                after_sign_in(unsafe_next, Role::Admin),
+                "/account",
+                "{unsafe_next}"
+            );
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The handlebars registry, built once at start from the templates compiled into the binary, in
+//! strict mode so that a typo in a template is an error rather than an empty spot on the page.
+use std::sync::Arc;
+
+use axum::response::Html;
+use handlebars::Handlebars;
+use rust_embed::RustEmbed;
+use serde::Serialize;
+
+use crate::error::{AppError, AppResult};
+use crate::web::current_user::CurrentUser;
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct TemplateFiles;
+
+#[derive(Clone)]
+pub struct Templates {
+    registry: Arc<Handlebars<'static>>,
+}
+
+impl Templates {
+    pub fn load() -> Result<Self, handlebars::TemplateError> {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.register_embed_templates_with_extension::<TemplateFiles>(".hbs")?;
+        Ok(Templates {
+            registry: Arc::new(registry),
+        })
+    }
+
+    pub fn render<T: Serialize>(&self, name: &str, context: &T) -> AppResult<String> {
+        self.registry
+            .render(name, context)
+            .map_err(|err| AppError::internal(format!("template {name}: {err}")))
+    }
+
+    pub fn page<T: Serialize>(&self, name: &str, context: &T) -> AppResult<Html<String>> {
+        self.render(name, context).map(Html)
+    }
+
+    /// Renders a text part of an email: no HTML escaping.
+    pub fn render_text<T: Serialize>(&self, name: &str, context: &T) -> AppResult<String> {
+        let mut registry = (*self.registry).clone();
+        registry.register_escape_fn(handlebars::no_escape);
+        registry
+            .render(name, context)
+            .map_err(|err| AppError::internal(format!("template {name}: {err}")))
+    }
+}
+
+/// What the base layout needs on every page: the title, who is signed in, the navigation for
+/// that role, and the CSRF token for the forms on the page (including the sign-out button).
+#[derive(Debug, Clone, Serialize)]
+pub struct Layout {
+    pub title: String,
+    pub user: Option<LayoutUser>,
+    pub nav: Vec<NavItem>,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LayoutUser {
+    pub name: String,
+    pub role_label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NavItem {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+impl Layout {
+    pub fn new(
+        title: impl Into<String>,
+        user: Option<&CurrentUser>,
+        csrf_token: &str,
+        path: &str,
+    ) -> Self {
+        Layout {
+            title: title.into(),
+            user: user.map(|u| LayoutUser {
+                name: u.name.clone(),
+                role_label: u.role.label_nl(),
+            }),
+            nav: super::nav::items(user.map(|u| u.role), path),
+            csrf_token: csrf_token.to_string(),
+        }
+    }
+}
