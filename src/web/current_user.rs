@@ -1,6 +1,6 @@
 //! Who is making the request. The API takes `Authorization: Bearer <token>`; HTML pages take the
 //! session cookie. Both are sessions in the database, so every app instance sees the same ones.
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::CookieJar;
@@ -48,7 +48,12 @@ pub async fn resolve(parts: &mut Parts, state: &AppState) -> AppResult<Option<Cu
     if let Some(Resolved(user)) = parts.extensions.get::<Resolved>() {
         return Ok(user.clone());
     }
-    let is_api = parts.uri.path().starts_with("/api/");
+    // Nested routers see the path without its prefix; the original URI tells an API call.
+    let path = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.path(), |original| original.0.path());
+    let is_api = path.starts_with("/api/");
     let user = from_headers(&parts.headers, state, is_api).await?;
     parts.extensions.insert(Resolved(user.clone()));
     Ok(user)
