@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/", get(home::page))
         .merge(auth::router())
+        .merge(regions::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))

@@ -9,7 +9,12 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
             items.push(("/melding", "Melding doen"));
             items.push(("/login", "Inloggen"));
         }
-        Some(_) => items.push(("/account", "Mijn account")),
+        Some(role) => {
+            if role == Role::Admin {
+                items.push(("/beheer/gemeenten", "Gemeenten en regio's"));
+            }
+            items.push(("/account", "Mijn account"));
+        }
     }
     items
         .into_iter()
@@ -36,6 +41,15 @@ mod tests {
         let nav = items(Some(Role::Inspector), "/account");
         assert!(nav.iter().all(|i| i.href != "/login"));
         assert!(nav.iter().any(|i| i.href == "/account" && i.current));
+        assert!(
+            nav.iter().all(|i| i.href != "/beheer/gemeenten"),
+            "admin pages only for admins"
+        );
+        assert!(
+            items(Some(Role::Admin), "/")
+                .iter()
+                .any(|i| i.href == "/beheer/gemeenten")
+        );
     }
 }
 

@@ -240,3 +240,111 @@ async fn signing_out_ends_the_cookie_session() {
         "the session is gone from the database, not only the cookie"
     );
 }
+
+async fn sign_in_on_page(app: &TestApp, email: &str) {
+    let csrf = csrf_of(&login_page(app).await);
+    assert_eq!(
+        post_login(app, &csrf, email, PASSWORD, "").await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn an_admin_sets_a_supervising_region_on_the_page() {
+    let app = TestApp::spawn().await;
+    app.add_user("beheer@ggd.example", Role::Admin, None, None)
+        .await;
+    sign_in_on_page(&app, "beheer@ggd.example").await;
+    let page = app.get("/beheer/gemeenten", None).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Alle gemeenten vallen onder de GGD van hun CBS-regio."));
+    assert!(
+        html.contains(r#"<option value="GM1621">Lansingerland (GGD Rotterdam-Rijnmond)</option>"#)
+    );
+    let csrf = csrf_of(&html);
+
+    // Nothing chosen: messages beside the fields, nothing stored.
+    let response = app
+        .client
+        .post(app.url("/beheer/gemeenten"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("municipality_code", ""),
+            ("region_code", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Kies een gemeente.")
+    );
+
+    let response = app
+        .client
+        .post(app.url("/beheer/gemeenten"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("municipality_code", "GM1621"),
+            ("region_code", "GG7014"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let location = response.headers()[LOCATION].to_str().unwrap().to_string();
+    let html = app.get(&location, None).await.text().await.unwrap();
+    assert!(html.contains("De toezichthoudende GGD van Lansingerland is opgeslagen."));
+    assert!(
+        html.contains(
+            "<td>Lansingerland</td><td>GGD Rotterdam-Rijnmond</td><td>GGD Haaglanden</td>"
+        )
+    );
+
+    // And back to the CBS region.
+    let response = app
+        .client
+        .post(app.url("/beheer/gemeenten"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("municipality_code", "GM1621"),
+            ("region_code", "cbs"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let html = app
+        .get("/beheer/gemeenten", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Alle gemeenten vallen onder de GGD van hun CBS-regio."));
+}
+
+#[tokio::test]
+async fn the_municipalities_page_is_for_admins_only() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.get("/beheer/gemeenten", None).await.status(),
+        303,
+        "anonymous: to sign-in"
+    );
+    app.add_user(
+        "toezicht@ggd.example",
+        Role::Inspector,
+        Some("GG1106"),
+        None,
+    )
+    .await;
+    sign_in_on_page(&app, "toezicht@ggd.example").await;
+    let response = app.get("/beheer/gemeenten", None).await;
+    assert_eq!(response.status(), 403);
+    assert!(response.text().await.unwrap().contains("Geen toegang"));
+}
