@@ -28,7 +28,7 @@ pub async fn page(
     Query(query): Query<HomeQuery>,
 ) -> AppResult<(CsrfToken, Html<String>)> {
     let page = HomePage {
-        layout: Layout::new("Toezicht Wmo", user.as_ref(), &csrf.value, "/"),
+        layout: Layout::new("Start", user.as_ref(), &csrf.value, "/"),
         signed_out: query.uitgelogd.is_some() && user.is_none(),
     };
     let html = state.templates.page("home/index", &page)?;
