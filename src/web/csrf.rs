@@ -79,15 +79,7 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let jar = CookieJar::from_headers(req.headers());
         let cookie = jar.get(CSRF_COOKIE).map(|c| c.value().to_string());
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::PayloadTooLarge
-                } else {
-                    AppError::BadRequest("het formulier kon niet worden gelezen".into())
-                }
-            })?;
+        let bytes = crate::web::json::read_body(req, state).await?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("het formulier kon niet worden gelezen".into()))?;
         let sent = fields

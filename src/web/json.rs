@@ -23,15 +23,21 @@ where
         if !is_json_content_type(req.headers().get(header::CONTENT_TYPE)) {
             return Err(AppError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge
-            } else {
-                AppError::BadRequest("de inhoud kon niet worden gelezen".into())
-            }
-        })?;
+        let bytes = read_body(req, state).await?;
         parse(&bytes).map(ApiJson)
     }
+}
+
+/// Reads a request body within the router's limit (64 KiB): too large is 413, anything else
+/// that stops the read is a malformed request.
+pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest("de inhoud kon niet worden gelezen".into())
+        }
+    })
 }
 
 fn is_json_content_type(value: Option<&axum::http::HeaderValue>) -> bool {

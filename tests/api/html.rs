@@ -241,6 +241,15 @@ async fn signing_out_ends_the_cookie_session() {
     );
 }
 
+async fn post_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn sign_in_on_page(app: &TestApp, email: &str) {
     let csrf = csrf_of(&login_page(app).await);
     assert_eq!(
@@ -265,17 +274,16 @@ async fn an_admin_sets_a_supervising_region_on_the_page() {
     let csrf = csrf_of(&html);
 
     // Nothing chosen: messages beside the fields, nothing stored.
-    let response = app
-        .client
-        .post(app.url("/beheer/gemeenten"))
-        .form(&[
+    let response = post_form(
+        &app,
+        "/beheer/gemeenten",
+        &[
             ("csrf_token", csrf.as_str()),
             ("municipality_code", ""),
             ("region_code", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(response.status(), 422);
     assert!(
         response
@@ -285,17 +293,16 @@ async fn an_admin_sets_a_supervising_region_on_the_page() {
             .contains("Kies een gemeente.")
     );
 
-    let response = app
-        .client
-        .post(app.url("/beheer/gemeenten"))
-        .form(&[
+    let response = post_form(
+        &app,
+        "/beheer/gemeenten",
+        &[
             ("csrf_token", csrf.as_str()),
             ("municipality_code", "GM1621"),
             ("region_code", "GG7014"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(response.status(), 303);
     let location = response.headers()[LOCATION].to_str().unwrap().to_string();
     let html = app.get(&location, None).await.text().await.unwrap();
@@ -307,17 +314,16 @@ async fn an_admin_sets_a_supervising_region_on_the_page() {
     );
 
     // And back to the CBS region.
-    let response = app
-        .client
-        .post(app.url("/beheer/gemeenten"))
-        .form(&[
+    let response = post_form(
+        &app,
+        "/beheer/gemeenten",
+        &[
             ("csrf_token", csrf.as_str()),
             ("municipality_code", "GM1621"),
             ("region_code", "cbs"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(response.status(), 303);
     let html = app
         .get("/beheer/gemeenten", None)
