@@ -1,11 +1,13 @@
 //! `toezicht`: supervision of Wmo care providers by a Dutch GGD.
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod providers;
 pub mod regions;
 pub mod telemetry;
 pub mod web;

@@ -1,4 +1,8 @@
 //! Pure domain rules and value types, parsed at the edge and unit-tested here.
+pub mod address;
 pub mod email;
+pub mod identifiers;
+pub mod phone;
 pub mod role;
+pub mod service;
 pub mod text;

@@ -82,3 +82,46 @@ pub async fn set_supervising_region(
     txn.commit().await?;
     Ok(updated)
 }
+
+/// All municipalities, looked up by CBS code or by name (case-insensitive), for validating input
+/// that may name a municipality either way (forms, spreadsheets).
+pub struct MunicipalityIndex {
+    by_code: std::collections::HashMap<String, municipality::Model>,
+    code_by_name: std::collections::HashMap<String, String>,
+}
+
+impl MunicipalityIndex {
+    pub fn new(all: Vec<municipality::Model>) -> Self {
+        let code_by_name = all
+            .iter()
+            .map(|m| (m.name.to_lowercase(), m.code.clone()))
+            .collect();
+        let by_code = all.into_iter().map(|m| (m.code.clone(), m)).collect();
+        MunicipalityIndex {
+            by_code,
+            code_by_name,
+        }
+    }
+
+    /// `GM0153`, `gm0153` or `Enschede`.
+    pub fn resolve(&self, input: &str) -> Option<&municipality::Model> {
+        let trimmed = input.trim();
+        self.by_code.get(&trimmed.to_uppercase()).or_else(|| {
+            self.code_by_name
+                .get(&trimmed.to_lowercase())
+                .and_then(|code| self.by_code.get(code))
+        })
+    }
+
+    pub fn get(&self, code: &str) -> Option<&municipality::Model> {
+        self.by_code.get(code)
+    }
+}
+
+pub async fn municipality_index<C: sea_orm::ConnectionTrait>(
+    db: &C,
+) -> AppResult<MunicipalityIndex> {
+    Ok(MunicipalityIndex::new(
+        municipality::Entity::find().all(db).await?,
+    ))
+}

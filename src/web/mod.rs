@@ -8,6 +8,8 @@ pub mod home;
 pub mod json;
 pub mod nav;
 pub mod openapi;
+pub mod pagination;
+pub mod query;
 pub mod templates;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -126,4 +128,9 @@ pub fn form_urlencode(value: &str) -> String {
     serde_urlencoded::to_string([("", value)])
         .map(|s| s.trim_start_matches('=').to_string())
         .unwrap_or_default()
+}
+
+/// An id from a path: a malformed one names nothing, so it is "not found" like an unknown one.
+pub fn parse_id(value: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(value).map_err(|_| AppError::NotFound)
 }

@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "auth", description = "Inloggen en sessies"),
         (name = "regions", description = "GGD-regio's en gemeenten"),
+        (name = "providers", description = "Register van gecontracteerde aanbieders"),
     )
 )]
 pub struct ApiDoc;

@@ -4,4 +4,5 @@ mod cli;
 mod conventions;
 mod helpers;
 mod html;
+mod providers;
 mod regions;

@@ -1,7 +1,9 @@
 //! Table mappings in sea-orm's generated style: data only, no behaviour.
+pub mod audit_entry;
 pub mod login_failure;
 pub mod municipality;
 pub mod provider;
+pub mod provider_contract;
 pub mod region;
 pub mod session;
 pub mod user;

@@ -1,0 +1,75 @@
+//! The provider as the API returns it.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::db::entities::provider;
+use crate::domain::service::Service;
+use crate::providers::queries::services_of;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressView {
+    pub street: String,
+    pub house_number: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderView {
+    pub id: Uuid,
+    pub name: String,
+    pub kvk_number: String,
+    pub agb_code: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+    pub address: AddressView,
+    pub municipality_code: String,
+    /// The supervising region of the municipality.
+    pub region_code: String,
+    pub services: Vec<Service>,
+    /// The municipalities that contract this provider.
+    pub contract_municipalities: Vec<String>,
+    /// `false` once the provider no longer delivers Wmo support here.
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ProviderView {
+    pub fn new(model: provider::Model, contracts: &mut HashMap<Uuid, Vec<String>>) -> Self {
+        let services = services_of(&model);
+        ProviderView {
+            contract_municipalities: contracts.remove(&model.id).unwrap_or_default(),
+            id: model.id,
+            name: model.name,
+            kvk_number: model.kvk_number,
+            agb_code: model.agb_code,
+            email: model.email,
+            phone: model.phone,
+            address: AddressView {
+                street: model.street,
+                house_number: model.house_number,
+                postcode: model.postcode,
+                city: model.city,
+            },
+            municipality_code: model.municipality_code,
+            region_code: model.region_code,
+            services,
+            active: model.active,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}
+
+/// What anyone may know of a provider: enough to pick it in the public signal form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicProvider {
+    pub id: Uuid,
+    pub name: String,
+    pub city: String,
+}

@@ -1,0 +1,86 @@
+//! Paged lists (API.md "Lists"): `{"items", "total", "page", "per_page"}`, `per_page` at most 200.
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{AppError, FieldError};
+
+pub const DEFAULT_PER_PAGE: u64 = 50;
+pub const MAX_PER_PAGE: u64 = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Paging {
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Result<Paging, AppError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+        let mut errors = Vec::new();
+        if page == 0 {
+            errors.push(FieldError::new("page", "De eerste pagina is 1."));
+        }
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            errors.push(FieldError::new(
+                "per_page",
+                format!("Kies 1 tot en met {MAX_PER_PAGE} per pagina."),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(Paging { page, per_page })
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+
+    pub fn offset(self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+
+    pub fn page_count(self, total: u64) -> u64 {
+        total.div_ceil(self.per_page).max(1)
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: u64, paging: Paging) -> Self {
+        Page {
+            items,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_limits() {
+        assert_eq!(
+            Paging::new(None, None).unwrap(),
+            Paging {
+                page: 1,
+                per_page: 50
+            }
+        );
+        assert!(Paging::new(Some(0), None).is_err());
+        assert!(Paging::new(None, Some(201)).is_err());
+        assert!(Paging::new(None, Some(0)).is_err());
+        let p = Paging::new(Some(3), Some(20)).unwrap();
+        assert_eq!(p.offset(), 40);
+        assert_eq!(p.page_count(41), 3);
+        assert_eq!(p.page_count(0), 1);
+    }
+}
