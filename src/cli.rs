@@ -37,6 +37,27 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Het register van aanbieders.
+    Providers {
+        #[command(subcommand)]
+        command: ProviderCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Importeer een lijst aanbieders uit een CSV-bestand (kolommen: zie README). Het hele bestand
+    /// wordt eerst gecontroleerd; zonder --valid-only wordt niets opgeslagen als er één fout is.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Het CSV-bestand (; of , als scheidingsteken, UTF-8).
+    pub file: std::path::PathBuf,
+    /// Sla de goede regels op en sla de foute over.
+    #[arg(long)]
+    pub valid_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -85,7 +106,44 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::User {
             command: UserCommand::Add(args),
         } => add_user(&cli.database_url, args).await,
+        Command::Providers {
+            command: ProviderCommand::Import(args),
+        } => import_providers(&cli.database_url, args).await,
     }
+}
+
+async fn import_providers(database_url: &str, args: ImportArgs) -> Result<(), String> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|err| format!("kan {} niet lezen: {err}", args.file.display()))?;
+    let db = connect_and_migrate(database_url).await?;
+    let outcome = crate::providers::csv_io::import(
+        &db,
+        &crate::audit::Actor::command_line(),
+        &bytes,
+        args.valid_only,
+    )
+    .await
+    .map_err(describe)?;
+    let checked = &outcome.checked;
+    if let Some(problem) = &checked.file_error {
+        return Err(format!("{}: {problem}", args.file.display()));
+    }
+    for error in &checked.errors {
+        for message in &error.messages {
+            eprintln!("regel {}: {message}", error.line);
+        }
+    }
+    println!(
+        "{} regels gelezen, {} goed, {} met fouten; {} aanbieders opgeslagen.",
+        checked.rows,
+        checked.valid.len(),
+        checked.errors.len(),
+        outcome.stored
+    );
+    if !checked.errors.is_empty() && !args.valid_only {
+        return Err("niets opgeslagen: verbeter de regels hierboven, of gebruik --valid-only om alleen de goede regels op te slaan".into());
+    }
+    Ok(())
 }
 
 async fn connect_and_migrate(url: &str) -> Result<sea_orm::DatabaseConnection, String> {

@@ -2,11 +2,12 @@
 //! when it is missing), in one transaction, with fixed sign-in details printed at every start.
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 use uuid::Uuid;
 
+use crate::audit::Actor;
 use crate::auth::users::{self, NewUser};
 use crate::db::entities::{provider, user};
 use crate::domain::role::Role;
@@ -80,6 +81,12 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<()> {
         }
         .insert(&txn)
         .await?;
+        crate::db::entities::provider_contract::ActiveModel {
+            provider_id: Set(DEMO_PROVIDER_ID),
+            municipality_code: Set("GM0153".into()),
+        }
+        .insert(&txn)
+        .await?;
     }
     for login in &DEMO_LOGINS {
         let exists = user::Entity::find()
@@ -102,7 +109,43 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<()> {
             .await?;
         }
     }
+    load_demo_providers(&txn).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+const DEMO_PROVIDERS_CSV: &[u8] = include_bytes!("../../fixtures/demo/aanbieders.csv");
+
+/// The demo register, read through the same checks as any imported spreadsheet; providers that
+/// are already there (same KvK number and postcode) are left as they are.
+async fn load_demo_providers<C: ConnectionTrait>(db: &C) -> AppResult<()> {
+    let index = crate::regions::queries::municipality_index(db).await?;
+    let checked = crate::providers::csv_io::check_rows(DEMO_PROVIDERS_CSV, &index);
+    if let Some(problem) = checked.file_error.or_else(|| {
+        checked
+            .errors
+            .first()
+            .map(|e| format!("regel {}: {:?}", e.line, e.messages))
+    }) {
+        return Err(crate::error::AppError::internal(format!(
+            "demo providers fixture: {problem}"
+        )));
+    }
+    let actor = Actor {
+        id: None,
+        name: "demogegevens".into(),
+    };
+    for (_, data) in &checked.valid {
+        let exists = provider::Entity::find()
+            .filter(provider::Column::KvkNumber.eq(data.kvk_number.as_str()))
+            .filter(provider::Column::Postcode.eq(data.postcode.as_str()))
+            .one(db)
+            .await?
+            .is_some();
+        if !exists {
+            crate::providers::queries::create_in(db, &actor, data).await?;
+        }
+    }
     Ok(())
 }
 

@@ -1,4 +1,37 @@
 //! Small helpers for text that people read (in Dutch).
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Europe::Amsterdam;
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// `5 januari 2027`.
+pub fn date_nl(date: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
+}
+
+/// `22 november 2026, 19:05`, in Dutch local time (CET/CEST).
+pub fn datetime_nl(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Amsterdam);
+    format!("{}, {}", date_nl(local.date_naive()), local.format("%H:%M"))
+}
 
 /// A waiting time in words: "45 seconden", "1 minuut", "12 minuten".
 pub fn duration_nl(secs: u64) -> String {
@@ -11,7 +44,23 @@ pub fn duration_nl(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::duration_nl;
+    use super::*;
+
+    #[test]
+    fn dates_are_written_the_dutch_way_in_dutch_time() {
+        assert_eq!(
+            date_nl(NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()),
+            "5 januari 2027"
+        );
+        let winter: DateTime<Utc> = "2026-11-22T18:05:00Z".parse().unwrap();
+        assert_eq!(datetime_nl(winter), "22 november 2026, 19:05");
+        let summer: DateTime<Utc> = "2026-07-01T22:30:00Z".parse().unwrap();
+        assert_eq!(
+            datetime_nl(summer),
+            "2 juli 2026, 00:30",
+            "CEST, across midnight"
+        );
+    }
 
     #[test]
     fn durations_read_naturally() {

@@ -1,5 +1,6 @@
 //! The register of contracted providers (aanbieders): API, pages, CSV import and export.
 pub mod api;
+pub mod csv_io;
 pub mod input;
 pub mod queries;
 pub mod view;
