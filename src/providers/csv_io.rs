@@ -55,7 +55,7 @@ fn column_of(field: &str) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RowError {
     /// The line in the file (the header is line 1).
     pub line: u64,

@@ -1,11 +1,17 @@
 //! The register of contracted providers (aanbieders): API, pages, CSV import and export.
 pub mod api;
 pub mod csv_io;
+pub mod form;
+pub mod import_page;
 pub mod input;
+pub mod options;
+pub mod pages;
 pub mod queries;
 pub mod view;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,4 +26,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/aanbieders", get(pages::list).post(form::create))
+        .route("/aanbieders/nieuw", get(form::new_form))
+        .route("/aanbieders/export.csv", get(pages::export))
+        .route(
+            "/aanbieders/import",
+            get(import_page::form)
+                .post(import_page::upload)
+                .layer(DefaultBodyLimit::max(import_page::MAX_UPLOAD)),
+        )
+        .route("/aanbieders/{id}", get(pages::show).post(form::update))
+        .route("/aanbieders/{id}/bewerken", get(form::edit_form))
 }

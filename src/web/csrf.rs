@@ -87,15 +87,30 @@ where
             .find(|(name, _)| name == FORM_FIELD)
             .map(|(_, value)| value.as_str());
         if !tokens_match(cookie.as_deref(), sent) {
-            return Err(AppError::Forbidden(
-                "Dit formulier is verlopen of komt niet van deze website. Ga terug, laad de pagina \
-                 opnieuw en probeer het nog eens."
-                    .into(),
-            ));
+            return Err(forged());
         }
         let form = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("het formulier kon niet worden gelezen".into()))?;
         Ok(CsrfForm(form))
+    }
+}
+
+fn forged() -> AppError {
+    AppError::Forbidden(
+        "Dit formulier is verlopen of komt niet van deze website. Ga terug, laad de pagina \
+         opnieuw en probeer het nog eens."
+            .into(),
+    )
+}
+
+/// For forms that are not URL-encoded (file uploads): the sent token must match the cookie.
+pub fn verify(headers: &axum::http::HeaderMap, sent: Option<&str>) -> Result<(), AppError> {
+    let jar = CookieJar::from_headers(headers);
+    let cookie = jar.get(CSRF_COOKIE).map(|c| c.value().to_string());
+    if tokens_match(cookie.as_deref(), sent) {
+        Ok(())
+    } else {
+        Err(forged())
     }
 }
 

@@ -10,6 +10,10 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
             items.push(("/login", "Inloggen"));
         }
         Some(role) => {
+            match role {
+                Role::Admin | Role::Inspector => items.push(("/aanbieders", "Aanbieders")),
+                Role::Provider => items.push(("/aanbieders", "Onze gegevens")),
+            }
             if role == Role::Admin {
                 items.push(("/beheer/gemeenten", "Gemeenten en regio's"));
             }
@@ -21,7 +25,9 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
         .map(|(href, label)| NavItem {
             href: href.to_string(),
             label,
-            current: href == current_path,
+            // A section stays marked on its sub-pages (`/aanbieders/…`).
+            current: href == current_path
+                || (href != "/" && current_path.starts_with(&format!("{href}/"))),
         })
         .collect()
 }

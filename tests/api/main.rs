@@ -4,5 +4,6 @@ mod cli;
 mod conventions;
 mod helpers;
 mod html;
+mod provider_pages;
 mod providers;
 mod regions;
