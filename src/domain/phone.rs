@@ -35,9 +35,41 @@ pub fn parse_phone(input: &str) -> Result<String, &'static str> {
     if ok { Ok(digits) } else { Err(MESSAGE) }
 }
 
+/// Area codes with two digits after the 0 (the big cities); all other areas have three.
+const SHORT_AREAS: [&str; 30] = [
+    "10", "13", "15", "20", "23", "24", "26", "30", "33", "35", "36", "38", "40", "43", "45", "46",
+    "50", "53", "55", "58", "70", "71", "72", "73", "74", "75", "76", "77", "78", "79",
+];
+
+/// Stored digits as people write them: `053 480 1200`, `0546 81 2345`, `06 1234 5678`, `0800 1234`.
+pub fn format_phone(digits: &str) -> String {
+    if digits.len() != 10 || !digits.starts_with('0') {
+        return match digits.len() {
+            8 | 11 => format!("{} {}", &digits[..4], &digits[4..]),
+            _ => digits.to_string(),
+        };
+    }
+    if digits.starts_with("06") {
+        format!("06 {} {}", &digits[2..6], &digits[6..])
+    } else if SHORT_AREAS.contains(&&digits[1..3]) {
+        format!("{} {} {}", &digits[..3], &digits[3..6], &digits[6..])
+    } else {
+        format!("{} {} {}", &digits[..4], &digits[4..6], &digits[6..])
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_phone;
+    use super::{format_phone, parse_phone};
+
+    #[test]
+    fn stored_numbers_are_shown_in_their_usual_groups() {
+        assert_eq!(format_phone("0534801200"), "053 480 1200");
+        assert_eq!(format_phone("0546812345"), "0546 81 2345");
+        assert_eq!(format_phone("0612345678"), "06 1234 5678");
+        assert_eq!(format_phone("08001234"), "0800 1234");
+        assert_eq!(format_phone("09001234567"), "0900 1234567");
+    }
 
     #[test]
     fn usual_written_forms_normalise_to_national_digits() {

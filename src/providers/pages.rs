@@ -345,7 +345,10 @@ pub async fn show(
         kvk_number: provider.kvk_number,
         agb_code: provider.agb_code,
         email: provider.email,
-        phone: provider.phone,
+        phone: provider
+            .phone
+            .as_deref()
+            .map(crate::domain::phone::format_phone),
         street: provider.street,
         house_number: provider.house_number,
         postcode: provider.postcode,

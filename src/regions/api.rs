@@ -95,9 +95,13 @@ pub async fn set_supervising_region(
         .as_deref()
         .map(str::trim)
         .map(str::to_uppercase);
-    let updated =
-        queries::set_supervising_region(&state.db, &code.to_uppercase(), region_code.as_deref())
-            .await?;
+    let updated = queries::set_supervising_region(
+        &state.db,
+        &crate::audit::Actor::from(&user),
+        &code.to_uppercase(),
+        region_code.as_deref(),
+    )
+    .await?;
     tracing::info!(user_id = %user.id, municipality = %updated.code, region = %updated.region_code(), "supervising region set");
     Ok(Json(SupervisingRegionView {
         region_code: updated.region_code().to_string(),

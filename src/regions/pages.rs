@@ -144,7 +144,14 @@ pub async fn submit(
     } else if form.region_code.is_empty() {
         (None, Some("Kies een GGD-regio.".to_string()))
     } else {
-        match queries::set_supervising_region(&state.db, &form.municipality_code, region).await {
+        match queries::set_supervising_region(
+            &state.db,
+            &crate::audit::Actor::from(&user),
+            &form.municipality_code,
+            region,
+        )
+        .await
+        {
             Ok(updated) => {
                 tracing::info!(user_id = %user.id, municipality = %updated.code, region = %updated.region_code(), "supervising region set");
                 let target = format!(

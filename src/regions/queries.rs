@@ -44,6 +44,7 @@ pub async fn regions_with_municipalities(
 /// municipality's providers along, in one transaction.
 pub async fn set_supervising_region(
     db: &DatabaseConnection,
+    actor: &crate::audit::Actor,
     municipality_code: &str,
     region_code: Option<&str>,
 ) -> AppResult<municipality::Model> {
@@ -67,6 +68,7 @@ pub async fn set_supervising_region(
     let stored = region_code
         .filter(|code| *code != current.cbs_region_code)
         .map(str::to_string);
+    let before = serde_json::json!({"region_code": current.region_code()});
     let mut active = current.into_active_model();
     active.supervising_region_code = Set(stored);
     let updated = active.update(&txn).await?;
@@ -79,6 +81,21 @@ pub async fn set_supervising_region(
         .filter(provider::Column::MunicipalityCode.eq(municipality_code))
         .exec(&txn)
         .await?;
+    let changes = crate::audit::diff(
+        &before,
+        &serde_json::json!({"region_code": updated.region_code()}),
+    );
+    if !changes.is_empty() {
+        crate::audit::record(
+            &txn,
+            actor,
+            "municipality.supervising_region",
+            "municipality",
+            &updated.code,
+            changes,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }
