@@ -134,11 +134,11 @@ async fn import_providers(database_url: &str, args: ImportArgs) -> Result<(), St
         }
     }
     println!(
-        "{} regels gelezen, {} goed, {} met fouten; {} aanbieders opgeslagen.",
-        checked.rows,
+        "{} gelezen, {} goed, {} met fouten; {} opgeslagen.",
+        plural(checked.rows, "regel", "regels"),
         checked.valid.len(),
         checked.errors.len(),
-        outcome.stored
+        plural(outcome.stored, "aanbieder", "aanbieders")
     );
     if !checked.errors.is_empty() && !args.valid_only {
         return Err("niets opgeslagen: verbeter de regels hierboven, of gebruik --valid-only om alleen de goede regels op te slaan".into());
@@ -206,6 +206,10 @@ async fn add_user(database_url: &str, args: UserAddArgs) -> Result<(), String> {
     .map_err(describe)?;
     println!("Gebruiker toegevoegd: {} ({})", created.email, created.id);
     Ok(())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A readable line for the terminal; validation errors name each field.

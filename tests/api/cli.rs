@@ -266,6 +266,48 @@ async fn serve_demo_prints_demo_users_who_can_sign_in_and_loads_them_once() {
     }
     let page = client.get(format!("{address}/login")).send().await.unwrap();
     assert_eq!(page.status(), 200);
+
+    // The demo register: providers in both demo regions, each inspector seeing its own.
+    let total_for = |email: &'static str| {
+        let client = client.clone();
+        let address = address.clone();
+        async move {
+            let session: Value = client
+                .post(format!("{address}/api/v1/session"))
+                .json(&json!({"email": email, "password": toezicht::db::demo::DEMO_PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let list: Value = client
+                .get(format!("{address}/api/v1/providers?per_page=200"))
+                .bearer_auth(session["token"].as_str().unwrap())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let regions: std::collections::BTreeSet<String> = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["region_code"].as_str().unwrap().to_string())
+                .collect();
+            (list["total"].as_u64().unwrap(), regions)
+        }
+    };
+    let (all, regions) = total_for("beheerder@toezicht.example").await;
+    assert!(all >= 40, "at least 40 demo providers, got {all}");
+    assert_eq!(
+        regions.into_iter().collect::<Vec<_>>(),
+        ["GG1106", "GG7014"]
+    );
+    let (twente, regions) = total_for("toezichthouder.twente@toezicht.example").await;
+    assert!(twente >= 20 && twente < all);
+    assert_eq!(regions.into_iter().collect::<Vec<_>>(), ["GG1106"]);
     child.kill().await.unwrap();
 
     // A second start finds the demo data present and starts just the same.
@@ -283,4 +325,45 @@ async fn serve_demo_prints_demo_users_who_can_sign_in_and_loads_them_once() {
         toezicht::db::demo::DEMO_PROVIDER_ID.to_string()
     );
     again.kill().await.unwrap();
+}
+
+#[tokio::test]
+async fn providers_import_stores_nothing_when_a_row_is_bad_unless_asked() {
+    let db = TestDb::create().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lijst.csv");
+    std::fs::write(
+        &file,
+        "naam;kvk_nummer;email;straat;huisnummer;postcode;plaats;gemeente;diensten\n\
+         Goede Zorg;80001111;info@goed.example;Markt;1;7511 AA;Enschede;Enschede;begeleiding\n\
+         Foute Zorg;80002222;info@fout.example;Markt;2;0511 AA;Enschede;Enschede;begeleiding\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&db.url, &["providers", "import", path], None).await;
+    assert!(!out.ok);
+    assert!(
+        out.stderr
+            .contains("regel 3: postcode: Een postcode begint niet met een 0."),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("0 aanbieders opgeslagen"));
+
+    let out = run(
+        &db.url,
+        &["providers", "import", "--valid-only", path],
+        None,
+    )
+    .await;
+    assert!(out.ok, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("1 aanbieder opgeslagen"),
+        "{}",
+        out.stdout
+    );
+
+    let missing = run(&db.url, &["providers", "import", "/bestaat/niet.csv"], None).await;
+    assert!(!missing.ok);
+    assert!(missing.stderr.contains("kan /bestaat/niet.csv niet lezen"));
 }
