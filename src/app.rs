@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
-use crate::{auth, regions};
+use crate::{auth, framework, regions};
 
 /// Everything a handler needs; cheap to clone (a pool handle and two `Arc`s).
 #[derive(Clone)]
@@ -45,7 +45,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             "/api/v1",
             OpenApiRouter::new()
                 .merge(auth::api_router())
-                .merge(regions::api_router()),
+                .merge(regions::api_router())
+                .merge(framework::api_router()),
         )
         .split_for_parts()
 }
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::page))
         .merge(auth::router())
         .merge(regions::router())
+        .merge(framework::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod framework;
 pub mod regions;
 pub mod telemetry;
 pub mod web;

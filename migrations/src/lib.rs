@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_regions;
 mod m20261122_000002_providers;
 mod m20261122_000003_users_sessions;
+mod m20261122_000005_framework;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_regions::Migration),
             Box::new(m20261122_000002_providers::Migration),
             Box::new(m20261122_000003_users_sessions::Migration),
+            Box::new(m20261122_000005_framework::Migration),
         ]
     }
 }

@@ -10,6 +10,9 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
             items.push(("/login", "Inloggen"));
         }
         Some(role) => {
+            if matches!(role, Role::Admin | Role::Inspector) {
+                items.push(("/toetsingskader", "Toetsingskader"));
+            }
             if role == Role::Admin {
                 items.push(("/beheer/gemeenten", "Gemeenten en regio's"));
             }
@@ -50,6 +53,25 @@ mod tests {
                 .iter()
                 .any(|i| i.href == "/beheer/gemeenten")
         );
+    }
+
+    #[test]
+    fn admins_and_inspectors_see_the_framework_providers_do_not() {
+        for role in [Role::Admin, Role::Inspector] {
+            let nav = items(Some(role), "/toetsingskader");
+            assert!(
+                nav.iter().any(|i| i.href == "/toetsingskader"
+                    && i.label == "Toetsingskader"
+                    && i.current),
+                "{role:?}"
+            );
+        }
+        assert!(
+            items(Some(Role::Provider), "/")
+                .iter()
+                .all(|i| i.href != "/toetsingskader")
+        );
+        assert!(items(None, "/").iter().all(|i| i.href != "/toetsingskader"));
     }
 }
 

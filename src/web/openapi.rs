@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "auth", description = "Inloggen en sessies"),
         (name = "regions", description = "GGD-regio's en gemeenten"),
+        (name = "framework", description = "Toetsingskader: thema's, criteria en oordelen, in versies"),
     )
 )]
 pub struct ApiDoc;
