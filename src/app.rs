@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
-use crate::{auth, providers, regions};
+use crate::{auth, framework, providers, regions};
 
 /// Everything a handler needs; cheap to clone (a pool handle and two `Arc`s).
 #[derive(Clone)]
@@ -46,7 +46,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             OpenApiRouter::new()
                 .merge(auth::api_router())
                 .merge(regions::api_router())
-                .merge(providers::api_router()),
+                .merge(providers::api_router())
+                .merge(framework::api_router()),
         )
         .split_for_parts()
 }
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(regions::router())
         .merge(providers::router())
+        .merge(framework::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))

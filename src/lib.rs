@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod framework;
 pub mod providers;
 pub mod regions;
 pub mod telemetry;

@@ -6,6 +6,7 @@ mod m20261122_000001_regions;
 mod m20261122_000002_providers;
 mod m20261122_000003_users_sessions;
 mod m20261122_000004_provider_register;
+mod m20261122_000005_framework;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_providers::Migration),
             Box::new(m20261122_000003_users_sessions::Migration),
             Box::new(m20261122_000004_provider_register::Migration),
+            Box::new(m20261122_000005_framework::Migration),
         ]
     }
 }

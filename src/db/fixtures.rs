@@ -1,6 +1,7 @@
 //! Reference data shipped in `fixtures/` and compiled into the binary: the 25 GGD regions and 342
-//! municipalities of CBS 2025. Loaded on every start in one transaction and idempotent: names are
-//! refreshed, an admin's override of the supervising region is never touched.
+//! municipalities of CBS 2025, loaded on every start in one transaction and idempotent (names are
+//! refreshed, an admin's override of the supervising region is never touched); then the seeded
+//! assessment framework (`framework::seed`, added once, never overwritten).
 use std::collections::BTreeMap;
 
 use sea_orm::sea_query::OnConflict;
@@ -75,7 +76,8 @@ pub async fn load_reference_data(db: &DatabaseConnection) -> Result<(), DbErr> {
     )
     .exec_without_returning(&txn)
     .await?;
-    txn.commit().await
+    txn.commit().await?;
+    crate::framework::seed::load(db).await
 }
 
 #[cfg(test)]

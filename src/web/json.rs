@@ -83,7 +83,13 @@ fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
         return FieldError::new(join(name), "Dit veld is verplicht.");
     }
     if let Some(name) = quoted_after(message, "unknown field ") {
-        return FieldError::new(join(name), "Dit veld bestaat niet.");
+        // Here serde_path_to_error's path already ends with the unknown key.
+        let field = if parent == name || parent.ends_with(&format!(".{name}")) {
+            parent.to_string()
+        } else {
+            join(name)
+        };
+        return FieldError::new(field, "Dit veld bestaat niet.");
     }
     if message.starts_with("unknown variant") {
         let options = message
@@ -150,6 +156,26 @@ mod tests {
         let err = field_of(r#"{"name":"x","address":{"postcode":"1234AB"},"tags":["a",5]}"#);
         assert_eq!(err.field, "tags[1]");
         assert!(err.message.contains("tekst"), "{}", err.message);
+    }
+
+    #[test]
+    fn names_an_unknown_field_once() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            #[serde(default)]
+            inner: Option<Box<Strict>>,
+        }
+        for (json, field) in [
+            (r#"{"extra": 1}"#, "extra"),
+            (r#"{"inner": {"extra": 1}}"#, "inner.extra"),
+        ] {
+            match parse::<Strict>(json.as_bytes()) {
+                Err(AppError::Validation(errors)) => assert_eq!(errors[0].field, field),
+                other => panic!("expected a validation error, got {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -11,7 +11,10 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
         }
         Some(role) => {
             match role {
-                Role::Admin | Role::Inspector => items.push(("/aanbieders", "Aanbieders")),
+                Role::Admin | Role::Inspector => {
+                    items.push(("/aanbieders", "Aanbieders"));
+                    items.push(("/toetsingskader", "Toetsingskader"));
+                }
                 Role::Provider => items.push(("/aanbieders", "Onze gegevens")),
             }
             if role == Role::Admin {
@@ -56,6 +59,25 @@ mod tests {
                 .iter()
                 .any(|i| i.href == "/beheer/gemeenten")
         );
+    }
+
+    #[test]
+    fn admins_and_inspectors_see_the_framework_providers_do_not() {
+        for role in [Role::Admin, Role::Inspector] {
+            let nav = items(Some(role), "/toetsingskader");
+            assert!(
+                nav.iter().any(|i| i.href == "/toetsingskader"
+                    && i.label == "Toetsingskader"
+                    && i.current),
+                "{role:?}"
+            );
+        }
+        assert!(
+            items(Some(Role::Provider), "/")
+                .iter()
+                .all(|i| i.href != "/toetsingskader")
+        );
+        assert!(items(None, "/").iter().all(|i| i.href != "/toetsingskader"));
     }
 }
 

@@ -23,6 +23,9 @@ impl Templates {
     pub fn load() -> Result<Self, handlebars::TemplateError> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
+        // Handlebars indents a standalone partial's every line like the `{{> content}}` tag in the
+        // layout; inside a <textarea> or <pre> that would change what the person typed.
+        registry.set_prevent_indent(true);
         registry.register_embed_templates_with_extension::<TemplateFiles>(".hbs")?;
         Ok(Templates {
             registry: Arc::new(registry),

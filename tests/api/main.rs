@@ -2,6 +2,8 @@
 mod auth;
 mod cli;
 mod conventions;
+mod framework;
+mod framework_pages;
 mod helpers;
 mod html;
 mod provider_pages;

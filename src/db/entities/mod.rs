@@ -1,5 +1,9 @@
 //! Table mappings in sea-orm's generated style: data only, no behaviour.
 pub mod audit_entry;
+pub mod framework_criterion;
+pub mod framework_rating;
+pub mod framework_theme;
+pub mod framework_version;
 pub mod login_failure;
 pub mod municipality;
 pub mod provider;
