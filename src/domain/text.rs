@@ -27,6 +27,11 @@ pub fn date_nl(date: NaiveDate) -> String {
     )
 }
 
+/// The Dutch calendar day of a moment: `22 november 2026`.
+pub fn day_nl(at: DateTime<Utc>) -> String {
+    date_nl(at.with_timezone(&Amsterdam).date_naive())
+}
+
 /// `22 november 2026, 19:05`, in Dutch local time (CET/CEST).
 pub fn datetime_nl(at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&Amsterdam);

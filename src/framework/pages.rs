@@ -1,10 +1,10 @@
 //! `/toetsingskader` (the framework in force, and earlier versions at `/toetsingskader/{id}`) for
 //! admins and inspectors; `/toetsingskader/nieuw`, where an admin publishes a new version by
 //! pasting its JSON.
+use crate::domain::text::day_nl;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -128,7 +128,7 @@ async fn render(
     let page = FrameworkPage {
         layout: Layout::new(title, Some(user), &csrf.value, PATH),
         version: doc.version.clone(),
-        published_on: date_nl(doc.published_at),
+        published_on: day_nl(doc.published_at),
         is_current: doc.is_current,
         themes: doc
             .themes
@@ -163,7 +163,7 @@ async fn render(
             .into_iter()
             .map(|v| VersionRow {
                 href: format!("{PATH}/{}", v.id),
-                published_on: date_nl(v.published_at),
+                published_on: day_nl(v.published_at),
                 is_shown: v.id == doc.id,
                 is_current: v.is_current,
                 version: v.version,
@@ -227,75 +227,4 @@ fn render_form(
         errors,
     };
     state.templates.page("framework/new", &page)
-}
-
-/// A date as people in the Netherlands read it: "22 november 2026", on the Amsterdam calendar.
-fn date_nl(at: DateTime<Utc>) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    let local = (at + amsterdam_offset(at)).date_naive();
-    let month = MONTHS[local.month0() as usize];
-    format!("{} {month} {}", local.day(), local.year())
-}
-
-/// CET or CEST: summer time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
-/// last Sunday of October (EU rule), which is all a date needs.
-fn amsterdam_offset(at: DateTime<Utc>) -> Duration {
-    let switch = |month: u32| {
-        NaiveDate::from_ymd_opt(at.year(), month, 31)
-            .map(|last| last - Duration::days(i64::from(last.weekday().num_days_from_sunday())))
-            .and_then(|sunday| sunday.and_hms_opt(1, 0, 0))
-            .map(|naive| naive.and_utc())
-    };
-    match (switch(3), switch(10)) {
-        (Some(start), Some(end)) if at >= start && at < end => Duration::hours(2),
-        _ => Duration::hours(1),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::date_nl;
-    use chrono::{TimeZone, Utc};
-
-    #[test]
-    fn dates_are_written_in_dutch_on_the_amsterdam_calendar() {
-        let at = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap();
-        assert_eq!(date_nl(at(2026, 11, 22, 10, 0)), "22 november 2026");
-        assert_eq!(
-            date_nl(at(2026, 12, 31, 23, 30)),
-            "1 januari 2027",
-            "CET is UTC+1"
-        );
-        assert_eq!(
-            date_nl(at(2026, 6, 30, 22, 30)),
-            "1 juli 2026",
-            "CEST is UTC+2"
-        );
-        assert_eq!(date_nl(at(2026, 10, 24, 22, 30)), "25 oktober 2026");
-        // Summer time ends on 25 October 2026 at 01:00 UTC.
-        assert_eq!(date_nl(at(2026, 10, 25, 22, 30)), "25 oktober 2026");
-        assert_eq!(
-            date_nl(at(2026, 3, 29, 0, 30)),
-            "29 maart 2026",
-            "still CET"
-        );
-        assert_eq!(
-            date_nl(at(2026, 3, 29, 22, 30)),
-            "30 maart 2026",
-            "CEST from 01:00 UTC"
-        );
-    }
 }
