@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
-use crate::{auth, framework, providers, regions};
+use crate::{auth, framework, providers, regions, signals};
 
 /// Everything a handler needs; cheap to clone (a pool handle and two `Arc`s).
 #[derive(Clone)]
@@ -47,7 +47,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(auth::api_router())
                 .merge(regions::api_router())
                 .merge(providers::api_router())
-                .merge(framework::api_router()),
+                .merge(framework::api_router())
+                .merge(signals::api_router()),
         )
         .split_for_parts()
 }
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::router())
         .merge(providers::router())
         .merge(framework::router())
+        .merge(signals::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))

@@ -10,5 +10,6 @@ pub mod error;
 pub mod framework;
 pub mod providers;
 pub mod regions;
+pub mod signals;
 pub mod telemetry;
 pub mod web;

@@ -6,3 +6,4 @@ pub mod phone;
 pub mod role;
 pub mod service;
 pub mod text;
+pub mod working_days;

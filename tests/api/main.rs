@@ -9,3 +9,4 @@ mod html;
 mod provider_pages;
 mod providers;
 mod regions;
+mod signals;

@@ -1,0 +1,127 @@
+//! Filing a signal: where it belongs, its reference and secret token, and its first history
+//! entry, all in one transaction.
+use chrono::{Datelike, Utc};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::auth::tokens;
+use crate::db::entities::{municipality, provider, signal};
+use crate::domain::working_days::dutch_date;
+use crate::error::{AppError, AppResult};
+use crate::signals::input::CheckedSignal;
+use crate::signals::queries::{next_reference, record_event, triage_due};
+use crate::signals::rules::{Priority, SignalStatus};
+
+/// The details a GGD asks of a provider's mandatory calamity report (Wmo art. 3.4).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct CalamityDetails {
+    /// What the consequences for the client were.
+    pub client_harm: String,
+    pub board_informed: bool,
+    pub measures_taken: String,
+    pub aftercare: String,
+}
+
+pub struct Filed {
+    pub signal: signal::Model,
+    /// Shown to the reporter once; only its hash is stored.
+    pub tracking_token: String,
+}
+
+/// Who filed it, when a signed-in provider user did.
+pub struct FiledBy {
+    pub user_id: Uuid,
+    pub provider_id: Uuid,
+}
+
+pub async fn file(
+    db: &DatabaseConnection,
+    checked: CheckedSignal,
+    filed_by: Option<FiledBy>,
+    calamity: Option<CalamityDetails>,
+) -> AppResult<Filed> {
+    let txn = db.begin().await?;
+    let (provider_id, provider_name, municipality_code, region_code) = match checked.provider_id {
+        Some(id) => {
+            let found = provider::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| {
+                    AppError::validation("provider_id", "Deze aanbieder kennen we niet.")
+                })?;
+            (
+                Some(found.id),
+                Some(found.name),
+                Some(found.municipality_code),
+                found.region_code,
+            )
+        }
+        None => {
+            let code = checked.municipality_code.clone().unwrap_or_default();
+            let found = municipality::Entity::find_by_id(code)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| {
+                    AppError::validation("municipality_code", "Deze gemeente kennen we niet.")
+                })?;
+            let region = found.region_code().to_string();
+            (
+                None,
+                checked.provider_name.clone(),
+                Some(found.code),
+                region,
+            )
+        }
+    };
+    let now = Utc::now();
+    let reference = next_reference(&txn, dutch_date(now).year()).await?;
+    let tracking_token = tokens::new_token();
+    let model = signal::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        reference: Set(reference),
+        tracking_token_hash: Set(tokens::hash_token(&tracking_token)),
+        status: Set(SignalStatus::Ontvangen.as_str().into()),
+        priority: Set(Priority::initial(checked.category).as_str().into()),
+        category: Set(checked.category.as_str().into()),
+        description: Set(checked.description),
+        occurred_on: Set(checked.occurred_on),
+        reporter_role: Set(checked.reporter_role.as_str().into()),
+        anonymous: Set(checked.anonymous),
+        contact_name: Set(checked.contact_name),
+        contact_email: Set(checked.contact_email.map(|e| e.as_str().to_string())),
+        provider_id: Set(provider_id),
+        provider_name: Set(provider_name),
+        municipality_code: Set(municipality_code),
+        region_code: Set(region_code),
+        assignee_id: Set(None),
+        visit_id: Set(None),
+        resolution: Set(None),
+        duplicate_of: Set(None),
+        filed_by: Set(filed_by.as_ref().map(|f| f.user_id)),
+        calamity: Set(calamity
+            .map(|c| serde_json::to_string(&c))
+            .transpose()
+            .map_err(AppError::internal)?),
+        received_at: Set(now),
+        triage_due: Set(triage_due(now)),
+        closed_at: Set(None),
+        contact_erased_at: Set(None),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    record_event(
+        &txn,
+        model.id,
+        SignalStatus::Ontvangen,
+        now,
+        filed_by.map(|f| f.user_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Filed {
+        signal: model,
+        tracking_token,
+    })
+}

@@ -1,0 +1,27 @@
+//! Signals (meldingen): public intake and follow-up, the GGD's triage, providers' calamity
+//! reports, retention of contact details.
+pub mod api;
+pub mod change;
+pub mod create;
+pub mod input;
+pub mod notify;
+pub mod queries;
+pub mod rules;
+pub mod view;
+
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::create, api::list))
+        .routes(routes!(api::status))
+        .routes(routes!(api::show, api::update))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}

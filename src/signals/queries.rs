@@ -1,0 +1,241 @@
+//! Reading and creating signals. Reads go through a [`Scope`]: admins see all, inspectors their
+//! region, provider users only the calamity reports their organisation filed.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
+};
+use uuid::Uuid;
+
+use crate::db::entities::{signal, signal_event, signal_submission, user};
+use crate::domain::role::Role;
+use crate::domain::working_days::{add_working_days, dutch_date};
+use crate::error::{AppError, AppResult};
+use crate::signals::rules::SignalStatus;
+use crate::web::current_user::CurrentUser;
+use crate::web::pagination::Paging;
+
+pub const TRIAGE_WORKING_DAYS: u32 = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Region(String),
+    /// A provider user: only its organisation's own reports.
+    OwnReports(Uuid),
+    Nothing,
+}
+
+impl Scope {
+    pub fn of(user: &CurrentUser) -> Scope {
+        match (user.role, &user.region_code, user.provider_id) {
+            (Role::Admin, _, _) => Scope::All,
+            (Role::Inspector, Some(region), _) => Scope::Region(region.clone()),
+            (Role::Provider, _, Some(provider)) => Scope::OwnReports(provider),
+            _ => Scope::Nothing,
+        }
+    }
+
+    fn apply(&self, select: Select<signal::Entity>) -> Select<signal::Entity> {
+        match self {
+            Scope::All => select,
+            Scope::Region(code) => select.filter(signal::Column::RegionCode.eq(code.as_str())),
+            Scope::OwnReports(provider) => select
+                .filter(signal::Column::ProviderId.eq(*provider))
+                .filter(signal::Column::FiledBy.is_not_null())
+                .filter(
+                    signal::Column::FiledBy.in_subquery(
+                        Query::select()
+                            .column(user::Column::Id)
+                            .from(user::Entity)
+                            .and_where(user::Column::ProviderId.eq(*provider))
+                            .to_owned(),
+                    ),
+                ),
+            Scope::Nothing => select.filter(Expr::value(false)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<SignalStatus>,
+    pub category: Option<String>,
+    pub provider_id: Option<Uuid>,
+    pub reference: Option<String>,
+    pub overdue: bool,
+}
+
+/// Still `ontvangen` after its triage date.
+pub fn is_overdue(model: &signal::Model, today: NaiveDate) -> bool {
+    model.status == SignalStatus::Ontvangen.as_str() && today > model.triage_due
+}
+
+pub fn triage_due(received_at: DateTime<Utc>) -> NaiveDate {
+    add_working_days(dutch_date(received_at), TRIAGE_WORKING_DAYS)
+}
+
+fn filtered(scope: &Scope, filter: &ListFilter, today: NaiveDate) -> Select<signal::Entity> {
+    let mut select = scope.apply(signal::Entity::find());
+    if let Some(status) = filter.status {
+        select = select.filter(signal::Column::Status.eq(status.as_str()));
+    }
+    if let Some(category) = &filter.category {
+        select = select.filter(signal::Column::Category.eq(category.as_str()));
+    }
+    if let Some(provider) = filter.provider_id {
+        select = select.filter(signal::Column::ProviderId.eq(provider));
+    }
+    if let Some(reference) = &filter.reference {
+        select = select.filter(signal::Column::Reference.eq(reference.trim().to_uppercase()));
+    }
+    if filter.overdue {
+        select = select
+            .filter(signal::Column::Status.eq(SignalStatus::Ontvangen.as_str()))
+            .filter(signal::Column::TriageDue.lt(today));
+    }
+    // Most urgent first, then the oldest: what needs attention first is on top.
+    select
+        .order_by(
+            Expr::cust("CASE priority WHEN 'spoed' THEN 0 WHEN 'hoog' THEN 1 WHEN 'normaal' THEN 2 ELSE 3 END"),
+            Order::Asc,
+        )
+        .order_by_asc(signal::Column::ReceivedAt)
+        .order_by_asc(signal::Column::Id)
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &ListFilter,
+    paging: Paging,
+) -> AppResult<(Vec<signal::Model>, u64)> {
+    let today = dutch_date(Utc::now());
+    let total = filtered(scope, filter, today).count(db).await?;
+    let items = filtered(scope, filter, today)
+        .offset(paging.offset())
+        .limit(paging.per_page)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, scope: &Scope, id: Uuid) -> AppResult<signal::Model> {
+    scope
+        .apply(signal::Entity::find_by_id(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The status history of each signal, oldest first.
+pub async fn history<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<signal_event::Model>>> {
+    let mut map: HashMap<Uuid, Vec<signal_event::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(map);
+    }
+    let events = signal_event::Entity::find()
+        .filter(signal_event::Column::SignalId.is_in(ids.iter().copied()))
+        .order_by_asc(signal_event::Column::At)
+        .all(db)
+        .await?;
+    for event in events {
+        map.entry(event.signal_id).or_default().push(event);
+    }
+    Ok(map)
+}
+
+pub async fn record_event<C: ConnectionTrait>(
+    db: &C,
+    signal_id: Uuid,
+    status: SignalStatus,
+    at: DateTime<Utc>,
+    actor: Option<Uuid>,
+) -> AppResult<()> {
+    signal_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        signal_id: Set(signal_id),
+        status: Set(status.as_str().to_string()),
+        at: Set(at),
+        actor_id: Set(actor),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// `M-2026-000001`: one counter per year, advanced atomically (an upsert with RETURNING holds
+/// the row lock on PostgreSQL; SQLite runs one writer at a time).
+pub async fn next_reference<C: ConnectionTrait>(db: &C, year: i32) -> AppResult<String> {
+    let name = format!("M-{year}");
+    let backend = db.get_database_backend();
+    let placeholder = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let sql = format!(
+        "INSERT INTO reference_counters (name, last_value) VALUES ({placeholder}, 1) \
+         ON CONFLICT (name) DO UPDATE SET last_value = reference_counters.last_value + 1 \
+         RETURNING last_value"
+    );
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [name.clone().into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::internal("reference counter returned nothing"))?;
+    let value: i64 = row.try_get("", "last_value")?;
+    Ok(format!("{name}-{value:06}"))
+}
+
+/// At most `limit` submissions per client address in any 60 seconds (kept in the database, so
+/// every app instance counts the same). Each attempt counts, accepted or not.
+pub async fn check_rate<C: ConnectionTrait>(
+    db: &C,
+    client_key: &str,
+    limit: u32,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let window_start = now - Duration::seconds(60);
+    signal_submission::Entity::delete_many()
+        .filter(signal_submission::Column::ClientKey.eq(client_key))
+        .filter(signal_submission::Column::At.lte(window_start))
+        .exec(db)
+        .await?;
+    let recent: Vec<DateTime<Utc>> = signal_submission::Entity::find()
+        .select_only()
+        .column(signal_submission::Column::At)
+        .filter(signal_submission::Column::ClientKey.eq(client_key))
+        .filter(signal_submission::Column::At.gt(window_start))
+        .order_by_desc(signal_submission::Column::At)
+        .limit(u64::from(limit))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if recent.len() >= limit as usize {
+        let oldest = recent.last().copied().unwrap_or(now);
+        let wait = (oldest + Duration::seconds(60) - now)
+            .num_milliseconds()
+            .max(0) as u64;
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: wait.div_ceil(1000).max(1),
+        });
+    }
+    signal_submission::ActiveModel {
+        client_key: Set(client_key.to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,760 @@
+//! API.md "Signals": filing, following, rate limit, privacy and scoping, triage transitions,
+//! duplicates, providers' calamity reports.
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use toezicht::db::entities::signal;
+use toezicht::domain::role::Role;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, problem};
+
+pub fn signal_body(provider_id: Option<Uuid>) -> Value {
+    let mut body = json!({
+        "category": "bejegening",
+        "description": "Mijn moeder wordt al weken afgesnauwd door de begeleiders.",
+        "occurred_on": "2026-11-01",
+        "reporter_role": "naaste",
+        "anonymous": false,
+        "contact_name": "Petra de Vries",
+        "contact_email": "petra@voorbeeld.nl"
+    });
+    match provider_id {
+        Some(id) => body["provider_id"] = json!(id),
+        None => {
+            body["provider_name"] = json!("Zorg Zonder Register");
+            body["municipality_code"] = json!("GM0153");
+        }
+    }
+    body
+}
+
+pub async fn file(app: &TestApp, body: &Value) -> Value {
+    let response = app.post_json("/api/v1/signals", body, None).await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+async fn find_id(app: &TestApp, token: &str, reference: &str) -> String {
+    let list: Value = app
+        .get(
+            &format!("/api/v1/signals?reference={reference}"),
+            Some(token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1, "{reference}");
+    list["items"][0]["id"].as_str().unwrap().to_string()
+}
+
+async fn patch(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
+    app.client
+        .patch(app.url(&format!("/api/v1/signals/{id}")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn anyone_files_a_signal_and_gets_a_reference_and_token() {
+    let app = TestApp::spawn().await;
+    let provider = app
+        .insert_provider("Thuiszorg Het Anker", "GM0153", "GG1106")
+        .await;
+    let filed = file(&app, &signal_body(Some(provider))).await;
+    let year = toezicht::domain::working_days::dutch_date(Utc::now())
+        .format("%Y")
+        .to_string();
+    assert_eq!(filed["reference"], format!("M-{year}-000001"));
+    assert_eq!(filed["status"], "ontvangen");
+    assert!(filed["tracking_token"].as_str().unwrap().len() >= 32);
+    assert!(filed.get("id").is_none(), "no internal id for the public");
+    let keys: Vec<&String> = filed.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["received_at", "reference", "status", "tracking_token"]
+    );
+    let second = file(&app, &signal_body(None)).await;
+    assert_eq!(second["reference"], format!("M-{year}-000002"));
+
+    let inspector = app.inspector_token("GG1106").await;
+    let id = find_id(&app, &inspector, filed["reference"].as_str().unwrap()).await;
+    let detail: Value = app
+        .get(&format!("/api/v1/signals/{id}"), Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for key in [
+        "id",
+        "reference",
+        "status",
+        "priority",
+        "category",
+        "description",
+        "occurred_on",
+        "reporter_role",
+        "anonymous",
+        "contact_name",
+        "contact_email",
+        "provider_id",
+        "provider_name",
+        "municipality_code",
+        "region_code",
+        "assignee_id",
+        "visit_id",
+        "resolution",
+        "received_at",
+        "triage_due",
+        "overdue",
+        "history",
+    ] {
+        assert!(
+            detail.as_object().unwrap().contains_key(key),
+            "{key} missing"
+        );
+    }
+    assert_eq!(detail["priority"], "normaal");
+    assert_eq!(detail["provider_name"], "Thuiszorg Het Anker");
+    assert_eq!(detail["region_code"], "GG1106");
+    assert_eq!(detail["contact_email"], "petra@voorbeeld.nl");
+    assert_eq!(detail["assignee_id"], Value::Null);
+    assert_eq!(detail["overdue"], false);
+    assert_eq!(detail["history"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["history"][0]["status"], "ontvangen");
+
+    // Each view of contact details is in the audit log.
+    let reads = toezicht::audit::for_entity(&app.db, "signal", &id)
+        .await
+        .unwrap();
+    assert!(
+        reads
+            .iter()
+            .any(|e| e.action == "signal.contact_viewed" && e.actor_name == "Test inspector")
+    );
+}
+
+#[tokio::test]
+async fn a_signal_about_an_unregistered_provider_belongs_to_the_municipalitys_region() {
+    let app = TestApp::spawn().await;
+    let mut body = signal_body(None);
+    body["municipality_code"] = json!("GM0518");
+    let filed = file(&app, &body).await;
+    let haaglanden = app.inspector_token("GG7014").await;
+    let id = find_id(&app, &haaglanden, filed["reference"].as_str().unwrap()).await;
+    let detail: Value = app
+        .get(&format!("/api/v1/signals/{id}"), Some(&haaglanden))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (detail["region_code"].clone(), detail["provider_id"].clone()),
+        (json!("GG7014"), Value::Null)
+    );
+    assert_eq!(detail["provider_name"], "Zorg Zonder Register");
+
+    // An inspector of another region cannot see it: 404, as if it did not exist.
+    let twente = app.inspector_token("GG1106").await;
+    assert_eq!(
+        problem(
+            app.get(&format!("/api/v1/signals/{id}"), Some(&twente))
+                .await
+        )
+        .await
+        .0,
+        404
+    );
+    let list: Value = app
+        .get("/api/v1/signals", Some(&twente))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+
+    // The inspector links it to the provider once that is in the register.
+    let provider = app
+        .insert_provider("Zorg Zonder Register", "GM0518", "GG7014")
+        .await;
+    let other_region = app.insert_provider("Elders", "GM0153", "GG1106").await;
+    let (status, body) =
+        problem(patch(&app, &haaglanden, &id, json!({"provider_id": other_region})).await).await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (422, json!("provider_id"))
+    );
+    let linked: Value = patch(&app, &haaglanden, &id, json!({"provider_id": provider}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(linked["provider_id"], provider.to_string());
+}
+
+async fn clear_rate_log(app: &TestApp) {
+    toezicht::db::entities::signal_submission::Entity::delete_many()
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn every_bad_input_is_refused_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let provider = app.insert_provider("Anker", "GM0153", "GG1106").await;
+    let tomorrow = (Utc::now() + Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let cases: Vec<(&str, Value)> = vec![
+        ("category", json!({"category": "klacht"})),
+        ("description", json!({"description": "Te kort."})),
+        ("description", json!({"description": "x".repeat(5001)})),
+        (
+            "description",
+            json!({"description": "Het gaat om mijn vader met BSN 111222333 op kamer 12."}),
+        ),
+        ("occurred_on", json!({"occurred_on": tomorrow})),
+        ("occurred_on", json!({"occurred_on": "gisteren"})),
+        ("reporter_role", json!({"reporter_role": "buurman"})),
+        ("contact_email", json!({"contact_email": "geen-adres"})),
+        (
+            "contact_name",
+            json!({"anonymous": true, "contact_email": null}),
+        ),
+        (
+            "contact_email",
+            json!({"anonymous": true, "contact_name": null}),
+        ),
+        ("provider_id", json!({"provider_id": Uuid::new_v4()})),
+    ];
+    for (field, change) in cases {
+        let mut body = signal_body(Some(provider));
+        for (key, value) in change.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        // Every attempt counts toward the rate limit; this test is about the checks.
+        clear_rate_log(&app).await;
+        let (status, problem_body) =
+            problem(app.post_json("/api/v1/signals", &body, None).await).await;
+        assert_eq!(status, 422, "{field}: {change}");
+        let fields: Vec<&str> = problem_body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    clear_rate_log(&app).await;
+    let mut neither = signal_body(None);
+    neither.as_object_mut().unwrap().remove("provider_name");
+    neither.as_object_mut().unwrap().remove("municipality_code");
+    let (_, body) = problem(app.post_json("/api/v1/signals", &neither, None).await).await;
+    assert_eq!(body["errors"][0]["field"], "provider_name");
+    let mut unknown_municipality = signal_body(None);
+    unknown_municipality["municipality_code"] = json!("GM9999");
+    let (status, body) = problem(
+        app.post_json("/api/v1/signals", &unknown_municipality, None)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (422, json!("municipality_code"))
+    );
+    let (status, _) = problem(
+        app.post_json("/api/v1/signals", &json!({"category": "overig"}), None)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422, "missing fields");
+
+    let stored = signal::Entity::find().all(&app.db).await.unwrap();
+    assert!(stored.is_empty(), "no signal was stored");
+
+    // Anonymous without contact details is fine.
+    let mut anonymous = signal_body(Some(provider));
+    anonymous["anonymous"] = json!(true);
+    anonymous["contact_name"] = Value::Null;
+    anonymous["contact_email"] = Value::Null;
+    file(&app, &anonymous).await;
+}
+
+#[tokio::test]
+async fn more_than_ten_signals_a_minute_from_one_address_are_refused() {
+    let app = TestApp::spawn().await;
+    let provider = app.insert_provider("Anker", "GM0153", "GG1106").await;
+    let body = signal_body(Some(provider));
+    for _ in 0..10 {
+        assert_eq!(
+            app.post_json("/api/v1/signals", &body, None).await.status(),
+            201
+        );
+    }
+    let limited = app.post_json("/api/v1/signals", &body, None).await;
+    let retry: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    assert_eq!(problem(limited).await.0, 429);
+    assert_eq!(signal::Entity::find().all(&app.db).await.unwrap().len(), 10);
+}
+
+#[tokio::test]
+async fn the_reporter_follows_the_signal_with_reference_and_token_only() {
+    let app = TestApp::spawn().await;
+    let filed = file(&app, &signal_body(None)).await;
+    let reference = filed["reference"].as_str().unwrap();
+    let token = filed["tracking_token"].as_str().unwrap();
+    let status = |reference: String, token: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url(&format!("/api/v1/signals/status?reference={reference}")))
+                .header("x-tracking-token", token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let response = status(reference.to_lowercase(), token.to_string()).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["reference"], reference);
+    assert_eq!(body["status"], "ontvangen");
+    assert_eq!(body["category"], "bejegening");
+    assert_eq!(body["history"][0]["status"], "ontvangen");
+    assert!(body.get("description").is_none() && body.get("contact_email").is_none());
+
+    let wrong_token = problem(status(reference.to_string(), "A".repeat(43)).await).await;
+    let unknown = problem(status("M-2026-999999".into(), token.to_string()).await).await;
+    assert_eq!(wrong_token.0, 404);
+    assert_eq!(wrong_token, unknown, "the same answer for both");
+    let no_token = app
+        .get(
+            &format!("/api/v1/signals/status?reference={reference}"),
+            None,
+        )
+        .await;
+    assert_eq!(problem(no_token).await.0, 404);
+}
+
+#[tokio::test]
+async fn only_admins_and_the_regions_inspectors_see_signals() {
+    let app = TestApp::spawn().await;
+    let provider = app.insert_provider("Anker", "GM0153", "GG1106").await;
+    let filed = file(&app, &signal_body(Some(provider))).await;
+    assert_eq!(problem(app.get("/api/v1/signals", None).await).await.0, 401);
+    app.add_user(
+        "kwaliteit@anker.example",
+        Role::Provider,
+        None,
+        Some(provider),
+    )
+    .await;
+    let provider_token = app.token_for("kwaliteit@anker.example").await;
+    assert_eq!(
+        problem(app.get("/api/v1/signals", Some(&provider_token)).await)
+            .await
+            .0,
+        403
+    );
+    let admin = app.admin_token().await;
+    let id = find_id(&app, &admin, filed["reference"].as_str().unwrap()).await;
+    assert_eq!(
+        problem(
+            app.get(&format!("/api/v1/signals/{id}"), Some(&provider_token))
+                .await
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        problem(
+            patch(
+                &app,
+                &provider_token,
+                &id,
+                json!({"status": "in_behandeling"})
+            )
+            .await
+        )
+        .await
+        .0,
+        403
+    );
+    let (status, body) = problem(app.get("/api/v1/signals?status=weg", Some(&admin)).await).await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (422, json!("status"))
+    );
+}
+
+#[tokio::test]
+async fn triage_follows_the_transition_table() {
+    let app = TestApp::spawn().await;
+    let inspector = app.inspector_token("GG1106").await;
+    let new_signal = || async {
+        let filed = file(&app, &signal_body(None)).await;
+        find_id(&app, &inspector, filed["reference"].as_str().unwrap()).await
+    };
+    let id = new_signal().await;
+    // Not allowed from ontvangen: straight to onderzoek, doorverwezen or afgesloten.
+    for to in ["onderzoek", "doorverwezen", "afgesloten", "ontvangen"] {
+        let (status, _) = problem(
+            patch(
+                &app,
+                &inspector,
+                &id,
+                json!({"status": to, "resolution": "x"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 409, "ontvangen → {to}");
+    }
+    assert_eq!(
+        patch(&app, &inspector, &id, json!({"status": "in_behandeling"}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        patch(&app, &inspector, &id, json!({"status": "onderzoek"}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        problem(patch(&app, &inspector, &id, json!({"status": "doorverwezen"})).await)
+            .await
+            .0,
+        409
+    );
+    let (status, body) =
+        problem(patch(&app, &inspector, &id, json!({"status": "afgesloten"})).await).await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (422, json!("resolution")),
+        "closing needs a resolution"
+    );
+    let closed: Value = patch(&app, &inspector, &id, json!({"status": "afgesloten", "resolution": "Besproken met de aanbieder; verbeterplan ontvangen."}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(closed["status"], "afgesloten");
+    let statuses: Vec<&str> = closed["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["ontvangen", "in_behandeling", "onderzoek", "afgesloten"]
+    );
+    assert_eq!(
+        problem(patch(&app, &inspector, &id, json!({"status": "in_behandeling"})).await)
+            .await
+            .0,
+        409
+    );
+
+    for end in ["doorverwezen", "afgesloten"] {
+        let id = new_signal().await;
+        patch(&app, &inspector, &id, json!({"status": "in_behandeling"})).await;
+        let response = patch(
+            &app,
+            &inspector,
+            &id,
+            json!({"status": end, "resolution": "Doorgestuurd naar de gemeente."}),
+        )
+        .await;
+        assert_eq!(response.status(), 200, "in_behandeling → {end}");
+    }
+
+    // Priority and assignee; an inspector of another region cannot be assigned.
+    let id = new_signal().await;
+    let me: Value = app
+        .get("/api/v1/me", Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let updated: Value = patch(
+        &app,
+        &inspector,
+        &id,
+        json!({"priority": "hoog", "assignee_id": me["id"]}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (updated["priority"].clone(), updated["assignee_id"].clone()),
+        (json!("hoog"), me["id"].clone())
+    );
+    let elsewhere = app
+        .add_user("ander@ggd.example", Role::Inspector, Some("GG7014"), None)
+        .await;
+    let (status, body) =
+        problem(patch(&app, &inspector, &id, json!({"assignee_id": elsewhere})).await).await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (422, json!("assignee_id"))
+    );
+    assert_eq!(
+        problem(patch(&app, &inspector, &id, json!({"priority": "dringend"})).await)
+            .await
+            .0,
+        422
+    );
+    let entries = toezicht::audit::for_entity(&app.db, "signal", &id)
+        .await
+        .unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "signal.updated" && e.changes.contains("\"hoog\""))
+    );
+}
+
+#[tokio::test]
+async fn overdue_signals_are_still_received_after_their_triage_date() {
+    let app = TestApp::spawn().await;
+    let inspector = app.inspector_token("GG1106").await;
+    let late = file(&app, &signal_body(None)).await;
+    let handled = file(&app, &signal_body(None)).await;
+    let late_id = find_id(&app, &inspector, late["reference"].as_str().unwrap()).await;
+    let handled_id = find_id(&app, &inspector, handled["reference"].as_str().unwrap()).await;
+    let detail: Value = app
+        .get(&format!("/api/v1/signals/{late_id}"), Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let received = toezicht::domain::working_days::dutch_date(
+        detail["received_at"].as_str().unwrap().parse().unwrap(),
+    );
+    assert_eq!(
+        detail["triage_due"],
+        toezicht::domain::working_days::add_working_days(received, 3)
+            .format("%Y-%m-%d")
+            .to_string()
+    );
+    patch(
+        &app,
+        &inspector,
+        &handled_id,
+        json!({"status": "in_behandeling"}),
+    )
+    .await;
+    let week_ago = (Utc::now() - Duration::days(7)).date_naive();
+    signal::Entity::update_many()
+        .col_expr(signal::Column::TriageDue, Expr::value(week_ago))
+        .filter(signal::Column::Id.is_in([
+            late_id.parse::<Uuid>().unwrap(),
+            handled_id.parse::<Uuid>().unwrap(),
+        ]))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let overdue: Value = app
+        .get("/api/v1/signals?overdue=true", Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overdue["total"], 1);
+    assert_eq!(overdue["items"][0]["id"], late_id.as_str());
+    assert_eq!(overdue["items"][0]["overdue"], true);
+    let handled: Value = app
+        .get(&format!("/api/v1/signals/{handled_id}"), Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(handled["overdue"], false, "in behandeling is not overdue");
+}
+
+#[tokio::test]
+async fn the_list_puts_urgent_and_old_signals_first() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let first = file(&app, &signal_body(None)).await;
+    let mut calamity = signal_body(None);
+    calamity["category"] = json!("calamiteit");
+    let urgent = file(&app, &calamity).await;
+    let last = file(&app, &signal_body(None)).await;
+    let list: Value = app
+        .get("/api/v1/signals", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let order: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            urgent["reference"].as_str().unwrap(),
+            first["reference"].as_str().unwrap(),
+            last["reference"].as_str().unwrap()
+        ]
+    );
+    assert_eq!(
+        list["items"][0]["priority"], "spoed",
+        "every calamity is urgent"
+    );
+}
+
+#[tokio::test]
+async fn linked_duplicates_move_together() {
+    let app = TestApp::spawn().await;
+    let inspector = app.inspector_token("GG1106").await;
+    let a = file(&app, &signal_body(None)).await;
+    let b = file(&app, &signal_body(None)).await;
+    let a = find_id(&app, &inspector, a["reference"].as_str().unwrap()).await;
+    let b = find_id(&app, &inspector, b["reference"].as_str().unwrap()).await;
+    assert_eq!(
+        patch(&app, &inspector, &a, json!({"status": "in_behandeling"}))
+            .await
+            .status(),
+        200
+    );
+    let linked: Value = patch(&app, &inspector, &b, json!({"duplicate_of": a}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(linked["duplicate_of"], a.as_str());
+    assert_eq!(
+        linked["status"], "in_behandeling",
+        "a linked signal takes over the status of its group"
+    );
+    assert_eq!(
+        problem(patch(&app, &inspector, &b, json!({"duplicate_of": b})).await)
+            .await
+            .0,
+        422
+    );
+
+    assert_eq!(
+        patch(&app, &inspector, &a, json!({"status": "onderzoek"}))
+            .await
+            .status(),
+        200
+    );
+    let b_now: Value = app
+        .get(&format!("/api/v1/signals/{b}"), Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b_now["status"], "onderzoek");
+    // Moving the duplicate moves the primary too.
+    assert_eq!(
+        patch(
+            &app,
+            &inspector,
+            &b,
+            json!({"status": "afgesloten", "resolution": "Opgelost na bezoek."})
+        )
+        .await
+        .status(),
+        200
+    );
+    let a_now: Value = app
+        .get(&format!("/api/v1/signals/{a}"), Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (a_now["status"].clone(), a_now["resolution"].clone()),
+        (json!("afgesloten"), json!("Opgelost na bezoek."))
+    );
+}
+
+#[tokio::test]
+async fn a_provider_user_files_its_own_calamity_report() {
+    let app = TestApp::spawn().await;
+    let own = app.insert_provider("Anker", "GM0153", "GG1106").await;
+    let other = app.insert_provider("Ander", "GM0153", "GG1106").await;
+    app.add_user("kwaliteit@anker.example", Role::Provider, None, Some(own))
+        .await;
+    let token = app.token_for("kwaliteit@anker.example").await;
+    let body = json!({
+        "category": "calamiteit",
+        "description": "Een cliënt is gevallen bij het douchen en heeft haar heup gebroken.",
+        "occurred_on": "2026-11-20",
+        "reporter_role": "client",
+        "anonymous": false,
+        "calamity": {"client_harm": "Heupfractuur, opgenomen", "board_informed": true,
+                     "measures_taken": "Antislipmatten geplaatst", "aftercare": "Familie bezocht"}
+    });
+    let response = app.post_json("/api/v1/signals", &body, Some(&token)).await;
+    assert_eq!(response.status(), 201);
+    let filed: Value = response.json().await.unwrap();
+    let mut wrong = body.clone();
+    wrong["provider_id"] = json!(other);
+    let (status, problem_body) =
+        problem(app.post_json("/api/v1/signals", &wrong, Some(&token)).await).await;
+    assert_eq!(
+        (status, problem_body["errors"][0]["field"].clone()),
+        (422, json!("provider_id"))
+    );
+
+    let inspector = app.inspector_token("GG1106").await;
+    let id = find_id(&app, &inspector, filed["reference"].as_str().unwrap()).await;
+    let detail: Value = app
+        .get(&format!("/api/v1/signals/{id}"), Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["reporter_role"], "aanbieder",
+        "a provider's report is always from the provider"
+    );
+    assert_eq!(detail["provider_id"], own.to_string());
+    assert_eq!(detail["priority"], "spoed");
+    assert_eq!(detail["calamity"]["board_informed"], true);
+    assert_eq!(
+        detail["calamity"]["measures_taken"],
+        "Antislipmatten geplaatst"
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_signal_endpoints() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app
+        .get("/api/v1/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/signals",
+        "/api/v1/signals/status",
+        "/api/v1/signals/{id}",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path}");
+    }
+}
