@@ -5,11 +5,13 @@ pub mod change;
 pub mod create;
 pub mod input;
 pub mod notify;
+pub mod public_pages;
 pub mod queries;
 pub mod rules;
 pub mod view;
 
 use axum::Router;
+use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,4 +26,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/melding",
+            get(public_pages::form).post(public_pages::submit),
+        )
+        .route(
+            "/melding/status",
+            get(public_pages::status_form).post(public_pages::status_lookup),
+        )
 }

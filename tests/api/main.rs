@@ -9,4 +9,5 @@ mod html;
 mod provider_pages;
 mod providers;
 mod regions;
+mod signal_pages;
 mod signals;
