@@ -89,7 +89,7 @@ pub fn check(raw: &RawSignal, today: NaiveDate) -> Result<CheckedSignal, Vec<Fie
     if category.is_none() {
         errors.push(FieldError::new(
             "category",
-            format!("Kies waar uw melding over gaat ({}).", Category::codes()),
+            "Kies waar uw melding over gaat.",
         ));
     }
     let description = raw.description.trim().to_string();
@@ -134,10 +134,7 @@ pub fn check(raw: &RawSignal, today: NaiveDate) -> Result<CheckedSignal, Vec<Fie
     };
     let reporter_role = ReporterRole::parse(raw.reporter_role.trim());
     if reporter_role.is_none() {
-        errors.push(FieldError::new(
-            "reporter_role",
-            format!("Kies wie u bent ({}).", ReporterRole::codes()),
-        ));
+        errors.push(FieldError::new("reporter_role", "Kies wie u bent."));
     }
     let contact_name = present(&raw.contact_name);
     let contact_email_text = present(&raw.contact_email);
