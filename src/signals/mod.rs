@@ -8,6 +8,7 @@ pub mod notify;
 pub mod public_pages;
 pub mod queries;
 pub mod rules;
+pub mod staff_pages;
 pub mod view;
 
 use axum::Router;
@@ -33,5 +34,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/melding/status",
             get(public_pages::status_form).post(public_pages::status_lookup),
+        )
+        .route("/meldingen", get(staff_pages::list))
+        .route(
+            "/meldingen/{id}",
+            get(staff_pages::show).post(staff_pages::act),
         )
 }

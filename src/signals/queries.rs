@@ -123,6 +123,23 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// The providers that signals in this scope are about (for a filter), each once.
+pub async fn providers_with_signals(
+    db: &DatabaseConnection,
+    scope: &Scope,
+) -> AppResult<Vec<Uuid>> {
+    let ids: Vec<Option<Uuid>> = scope
+        .apply(signal::Entity::find())
+        .select_only()
+        .column(signal::Column::ProviderId)
+        .distinct()
+        .filter(signal::Column::ProviderId.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().flatten().collect())
+}
+
 pub async fn find<C: ConnectionTrait>(db: &C, scope: &Scope, id: Uuid) -> AppResult<signal::Model> {
     scope
         .apply(signal::Entity::find_by_id(id))

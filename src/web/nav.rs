@@ -12,6 +12,7 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
         Some(role) => {
             match role {
                 Role::Admin | Role::Inspector => {
+                    items.push(("/meldingen", "Meldingen"));
                     items.push(("/aanbieders", "Aanbieders"));
                     items.push(("/toetsingskader", "Toetsingskader"));
                 }

@@ -10,4 +10,5 @@ mod provider_pages;
 mod providers;
 mod regions;
 mod signal_pages;
+mod signal_staff_pages;
 mod signals;

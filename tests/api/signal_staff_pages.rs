@@ -1,0 +1,226 @@
+//! Triage on the pages: the list, the detail with contact details, and the status buttons.
+use reqwest::header::LOCATION;
+use serde_json::json;
+use toezicht::domain::role::Role;
+
+use crate::helpers::{PASSWORD, TestApp};
+use crate::signals::{file, signal_body};
+
+fn csrf_of(html: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+async fn sign_in(app: &TestApp, email: &str) {
+    let csrf = csrf_of(&app.get("/login", None).await.text().await.unwrap());
+    let response = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+}
+
+async fn id_of(app: &TestApp, reference: &str) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    toezicht::db::entities::signal::Entity::find()
+        .filter(toezicht::db::entities::signal::Column::Reference.eq(reference))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_inspector_triages_a_signal_on_the_pages() {
+    let app = TestApp::spawn().await;
+    let normal = file(&app, &signal_body(None)).await;
+    let mut calamity = signal_body(None);
+    calamity["category"] = json!("calamiteit");
+    let urgent = file(&app, &calamity).await;
+    app.add_user(
+        "toezicht@ggd.example",
+        Role::Inspector,
+        Some("GG1106"),
+        None,
+    )
+    .await;
+    sign_in(&app, "toezicht@ggd.example").await;
+
+    let list = app.get("/meldingen", None).await;
+    assert_eq!(list.status(), 200);
+    let html = list.text().await.unwrap();
+    let urgent_ref = urgent["reference"].as_str().unwrap();
+    let normal_ref = normal["reference"].as_str().unwrap();
+    assert!(
+        html.find(urgent_ref).unwrap() < html.find(normal_ref).unwrap(),
+        "spoed first"
+    );
+    assert!(
+        html.contains(r#"class="row-urgent""#),
+        "calamities stand out"
+    );
+
+    let id = id_of(&app, normal_ref).await;
+    let detail = app
+        .get(&format!("/meldingen/{id}"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        detail.contains("petra@voorbeeld.nl"),
+        "contact details for the region's inspector"
+    );
+    assert!(
+        detail.contains("Naar &#x27;In behandeling&#x27;")
+            || detail.contains("Naar 'In behandeling'")
+    );
+    let logged = toezicht::audit::for_entity(&app.db, "signal", &id)
+        .await
+        .unwrap();
+    assert!(
+        logged.iter().any(|e| e.action == "signal.contact_viewed"),
+        "viewing contact details is logged"
+    );
+    let csrf = csrf_of(&detail);
+
+    let post = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let id = id.clone();
+        let csrf = csrf.clone();
+        async move {
+            let mut form = vec![("csrf_token", csrf)];
+            form.extend(fields);
+            app.client
+                .post(app.url(&format!("/meldingen/{id}")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let response = post(vec![
+        ("action", "status".into()),
+        ("status", "in_behandeling".into()),
+    ])
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()[LOCATION],
+        format!("/meldingen/{id}?bijgewerkt=1").as_str()
+    );
+    let response = post(vec![
+        ("action", "status".into()),
+        ("status", "afgesloten".into()),
+    ])
+    .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Beschrijf hoe de melding is afgehandeld.")
+    );
+    let response = post(vec![
+        ("action", "status".into()),
+        ("status", "onderzoek".into()),
+    ])
+    .await;
+    assert_eq!(response.status(), 303);
+    let response = post(vec![
+        ("action", "status".into()),
+        ("status", "doorverwezen".into()),
+    ])
+    .await;
+    assert_eq!(
+        response.status(),
+        409,
+        "onderzoek → doorverwezen is not a move"
+    );
+    let response = post(vec![
+        ("action", "status".into()),
+        ("status", "afgesloten".into()),
+        (
+            "resolution",
+            "Aanbieder heeft de roosters aangepast.".into(),
+        ),
+    ])
+    .await;
+    assert_eq!(response.status(), 303);
+    let detail = app
+        .get(&format!("/meldingen/{id}?bijgewerkt=1"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("De melding is bijgewerkt."));
+    assert!(detail.contains("<strong>Afgesloten</strong>"));
+    assert!(detail.contains("Aanbieder heeft de roosters aangepast."));
+    assert!(detail.contains("er zijn geen stappen meer"));
+
+    // Linking the urgent one as a duplicate of a reference that is not in the region.
+    let urgent_id = id_of(&app, urgent_ref).await;
+    let html = app
+        .get(&format!("/meldingen/{urgent_id}"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&html);
+    let response = app
+        .client
+        .post(app.url(&format!("/meldingen/{urgent_id}")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "duplicate"),
+            ("duplicate_reference", "M-1999-000001"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Geen melding met kenmerk")
+    );
+}
+
+#[tokio::test]
+async fn signal_pages_are_for_the_regions_staff_only() {
+    let app = TestApp::spawn().await;
+    let filed = file(&app, &signal_body(None)).await;
+    let id = id_of(&app, filed["reference"].as_str().unwrap()).await;
+    assert_eq!(
+        app.get("/meldingen", None).await.status(),
+        303,
+        "to sign-in"
+    );
+    app.add_user(
+        "haaglanden@ggd.example",
+        Role::Inspector,
+        Some("GG7014"),
+        None,
+    )
+    .await;
+    sign_in(&app, "haaglanden@ggd.example").await;
+    assert_eq!(
+        app.get(&format!("/meldingen/{id}"), None).await.status(),
+        404
+    );
+    let list = app.get("/meldingen", None).await.text().await.unwrap();
+    assert!(list.contains("Er zijn nog geen meldingen in uw regio."));
+}
