@@ -147,8 +147,7 @@ pub async fn list(
             label: name,
         })
         .collect();
-    providers.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
-    providers.dedup_by(|a, b| a.value == b.value);
+    providers.sort_by_key(|p| p.label.to_lowercase());
     let base: String = raw
         .split('&')
         .filter(|p| !p.starts_with("page=") && !p.is_empty())
