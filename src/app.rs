@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
-use crate::{auth, framework, providers, regions, signals};
+use crate::{auth, framework, portal, providers, regions, signals};
 
 /// Everything a handler needs; cheap to clone (a pool handle and two `Arc`s).
 #[derive(Clone)]
@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(providers::router())
         .merge(framework::router())
         .merge(signals::router())
+        .merge(portal::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))

@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod framework;
+pub mod portal;
 pub mod providers;
 pub mod regions;
 pub mod signals;

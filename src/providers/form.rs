@@ -18,7 +18,7 @@ use crate::providers::queries::{self, Scope};
 use crate::web::csrf::{CsrfForm, CsrfToken};
 use crate::web::current_user::CurrentUser;
 use crate::web::parse_id;
-use crate::web::templates::Layout;
+use crate::web::templates::{Layout, SummaryItem};
 
 #[derive(Serialize)]
 struct TextField {
@@ -31,12 +31,6 @@ struct TextField {
     input_type: &'static str,
     autocomplete: &'static str,
     width: &'static str,
-}
-
-#[derive(Serialize)]
-struct SummaryItem {
-    href: String,
-    message: String,
 }
 
 #[derive(Serialize)]

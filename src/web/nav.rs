@@ -16,7 +16,10 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
                     items.push(("/aanbieders", "Aanbieders"));
                     items.push(("/toetsingskader", "Toetsingskader"));
                 }
-                Role::Provider => items.push(("/aanbieders", "Onze gegevens")),
+                Role::Provider => {
+                    items.push(("/portaal", "Portaal"));
+                    items.push(("/aanbieders", "Onze gegevens"));
+                }
             }
             if role == Role::Admin {
                 items.push(("/beheer/gemeenten", "Gemeenten en regio's"));
@@ -99,7 +102,8 @@ pub fn after_sign_in(next: &str, role: Role) -> String {
 /// The first page of each role. Later areas move these to the dashboard and the portal.
 pub fn home_of(role: Role) -> &'static str {
     match role {
-        Role::Admin | Role::Inspector | Role::Provider => "/account",
+        Role::Admin | Role::Inspector => "/meldingen",
+        Role::Provider => "/portaal",
     }
 }
 
@@ -122,9 +126,14 @@ mod redirect_tests {
         ] {
             assert_eq!(
                 after_sign_in(unsafe_next, Role::Admin),
-                "/account",
+                "/meldingen",
                 "{unsafe_next}"
             );
         }
+        assert_eq!(
+            after_sign_in("", Role::Provider),
+            "/portaal",
+            "providers land in their portal"
+        );
     }
 }

@@ -52,6 +52,13 @@ impl Templates {
     }
 }
 
+/// One line of the error summary at the top of a form: a link to the field and its message.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryItem {
+    pub href: String,
+    pub message: String,
+}
+
 /// What the base layout needs on every page: the title, who is signed in, the navigation for
 /// that role, and the CSRF token for the forms on the page (including the sign-out button).
 #[derive(Debug, Clone, Serialize)]

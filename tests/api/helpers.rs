@@ -61,6 +61,8 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        // Errors the app logs (a template that fails, say) show up in a failing test's output.
+        toezicht::telemetry::init();
         let test_db = TestDb::create().await;
         let db = toezicht::db::connect(&test_db.url).await.expect("connect");
         toezicht::db::migrate(&db).await.expect("migrate");

@@ -113,7 +113,11 @@ async fn a_next_pointing_elsewhere_is_ignored() {
     )
     .await;
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()[LOCATION], "/account");
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/meldingen",
+        "the role's home instead"
+    );
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod framework;
 mod framework_pages;
 mod helpers;
 mod html;
+mod portal;
 mod provider_pages;
 mod providers;
 mod regions;

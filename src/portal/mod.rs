@@ -1,0 +1,17 @@
+//! `/portaal`: the provider's own pages. For now its mandatory calamity and violence reports
+//! (Wmo art. 3.4); reports for its response join here with the reports area.
+pub mod calamity;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/portaal", get(calamity::overview))
+        .route(
+            "/portaal/calamiteit",
+            get(calamity::form).post(calamity::submit),
+        )
+}
