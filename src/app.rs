@@ -8,6 +8,7 @@ use axum::routing::get;
 use axum::{Json, Router, middleware};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -16,25 +17,58 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::mail::Mailer;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
-use crate::{auth, framework, portal, providers, regions, signals};
+use crate::{auth, framework, mail, portal, providers, regions, signals};
 
-/// Everything a handler needs; cheap to clone (a pool handle and two `Arc`s).
+/// Everything a handler needs; cheap to clone (a pool handle, a mailer and `Arc`s).
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub templates: Templates,
     pub config: Arc<Config>,
+    pub mailer: Mailer,
+    /// Wakes this instance's outbox worker (see [`AppState::wake_mail_worker`]).
+    pub mail_wake: Arc<Notify>,
+}
+
+/// Why the state could not be built: a template that does not compile, or a mail setting that
+/// cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("sjablonen: {0}")]
+    Templates(#[from] handlebars::TemplateError),
+    #[error("e-mail: {0}")]
+    Mail(String),
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: Config) -> Result<Self, handlebars::TemplateError> {
+    pub fn new(db: DatabaseConnection, config: Config) -> Result<Self, StateError> {
+        let mailer = Mailer::from_config(&config).map_err(StateError::Mail)?;
+        Ok(Self::with_mailer(db, config, mailer)?)
+    }
+
+    /// With a mailer of the caller's choice (the memory mailer in tests).
+    pub fn with_mailer(
+        db: DatabaseConnection,
+        config: Config,
+        mailer: Mailer,
+    ) -> Result<Self, handlebars::TemplateError> {
         Ok(AppState {
             db,
             templates: Templates::load()?,
             config: Arc::new(config),
+            mailer,
+            mail_wake: Arc::new(Notify::new()),
         })
+    }
+
+    /// Lets the outbox worker look for due messages now instead of at its next poll. Call it
+    /// after committing a transaction that queued email; without it the mail leaves within a
+    /// second anyway.
+    pub fn wake_mail_worker(&self) {
+        self.mail_wake.notify_one();
     }
 }
 
@@ -48,7 +82,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(regions::api_router())
                 .merge(providers::api_router())
                 .merge(framework::api_router())
-                .merge(signals::api_router()),
+                .merge(signals::api_router())
+                .merge(mail::api_router()),
         )
         .split_for_parts()
 }
@@ -72,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .merge(framework::router())
         .merge(signals::router())
         .merge(portal::router())
+        .merge(mail::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))
@@ -96,12 +132,23 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves HTTP on `listener` until Ctrl-C / SIGTERM, finishing requests in flight.
+/// Serves HTTP on `listener` and runs the outbox worker (unless `config.mail_worker` is off)
+/// until Ctrl-C / SIGTERM, finishing requests in flight and the email being sent.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let (stop_worker, stop) = watch::channel(false);
+    let worker = state
+        .config
+        .mail_worker
+        .then(|| tokio::spawn(mail::worker::run(state.clone(), stop)));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+    let _ = stop_worker.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    served
 }
 
 async fn shutdown_signal() {

@@ -170,7 +170,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         println!("{}", db::demo::sign_in_table(&config.base_url));
     }
     println!("toezicht draait op http://{addr} (stoppen: Ctrl-C)");
-    let state = AppState::new(db, config).map_err(|err| format!("sjablonen: {err}"))?;
+    let state = AppState::new(db, config).map_err(|err| err.to_string())?;
     app::serve(listener, state)
         .await
         .map_err(|err| format!("webserver gestopt: {err}"))

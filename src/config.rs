@@ -1,8 +1,13 @@
 //! Runtime configuration: command-line flags of `serve`, each also read from the environment
 //! (flags win). See README "Configuration".
+use std::path::PathBuf;
+
 use clap::Args;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://toezicht.db?mode=rwc";
+pub const DEFAULT_MAIL_FROM: &str = "GGD Toezicht Wmo <toezicht@localhost>";
+pub const DEFAULT_MAIL_DIR: &str = "mail-out";
+pub const DEFAULT_MAIL_RETRY_BASE_SECS: u64 = 5;
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
@@ -12,15 +17,19 @@ pub struct ServeConfig {
     /// Basis-URL voor links in e-mails (standaard http:// + BIND_ADDR).
     #[arg(long, env = "BASE_URL")]
     pub base_url: Option<String>,
-    /// SMTP-server, bijvoorbeeld smtp://127.0.0.1:2525. Zonder: e-mails als .eml-bestanden in mail-out/.
+    /// SMTP-server: smtp://host:poort (zonder TLS), smtp://host:poort?tls=required (STARTTLS) of
+    /// smtps://gebruiker:wachtwoord@host:poort. Zonder: e-mails als .eml-bestanden in MAIL_DIR.
     #[arg(long, env = "SMTP_URL")]
     pub smtp_url: Option<String>,
+    /// Map voor .eml-bestanden als SMTP_URL niet is ingesteld.
+    #[arg(long, env = "MAIL_DIR", default_value = DEFAULT_MAIL_DIR)]
+    pub mail_dir: PathBuf,
+    /// Wachttijd in seconden voor de eerste nieuwe poging na een mislukte verzending; elke volgende
+    /// poging wacht twee keer zo lang (hoogstens een uur).
+    #[arg(long, env = "MAIL_RETRY_BASE_SECS", default_value_t = DEFAULT_MAIL_RETRY_BASE_SECS)]
+    pub mail_retry_base_secs: u64,
     /// Afzender van e-mails.
-    #[arg(
-        long,
-        env = "MAIL_FROM",
-        default_value = "GGD Toezicht Wmo <toezicht@localhost>"
-    )]
+    #[arg(long, env = "MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
     pub mail_from: String,
     /// Maximaal aantal meldingen per minuut vanaf één adres.
     #[arg(long, env = "SIGNAL_RATE_PER_MINUTE", default_value_t = 10)]
@@ -36,6 +45,12 @@ pub struct Config {
     pub base_url: String,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Where the file mailer writes `.eml` files when there is no `smtp_url`.
+    pub mail_dir: PathBuf,
+    pub mail_retry_base_secs: u64,
+    /// Whether `app::serve` runs the outbox worker. Always on from the command line; a test turns
+    /// it off to drive `mail::worker::run_once` itself.
+    pub mail_worker: bool,
     pub signal_rate_per_minute: u32,
     pub session_ttl_hours: u32,
 }
@@ -48,10 +63,27 @@ impl Config {
             .unwrap_or_else(|| format!("http://{bound_addr}"));
         Config {
             base_url: base_url.trim_end_matches('/').to_string(),
-            smtp_url: serve.smtp_url.clone(),
+            smtp_url: serve.smtp_url.clone().filter(|url| !url.trim().is_empty()),
             mail_from: serve.mail_from.clone(),
+            mail_dir: serve.mail_dir.clone(),
+            mail_retry_base_secs: serve.mail_retry_base_secs,
+            mail_worker: true,
             signal_rate_per_minute: serve.signal_rate_per_minute,
             session_ttl_hours: serve.session_ttl_hours,
+        }
+    }
+
+    /// The defaults of `serve` for an app reached at `base_url` (for tests and tools).
+    pub fn with_defaults(base_url: &str) -> Self {
+        Config {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.into(),
+            mail_dir: PathBuf::from(DEFAULT_MAIL_DIR),
+            mail_retry_base_secs: DEFAULT_MAIL_RETRY_BASE_SECS,
+            mail_worker: true,
+            signal_rate_per_minute: 10,
+            session_ttl_hours: 12,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod framework;
+pub mod mail;
 pub mod portal;
 pub mod providers;
 pub mod regions;

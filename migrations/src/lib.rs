@@ -8,6 +8,7 @@ mod m20261122_000003_users_sessions;
 mod m20261122_000004_provider_register;
 mod m20261122_000005_framework;
 mod m20261122_000006_signals;
+mod m20261122_000007_outbox;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_provider_register::Migration),
             Box::new(m20261122_000005_framework::Migration),
             Box::new(m20261122_000006_signals::Migration),
+            Box::new(m20261122_000007_outbox::Migration),
         ]
     }
 }

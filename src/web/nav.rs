@@ -23,6 +23,7 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
             }
             if role == Role::Admin {
                 items.push(("/beheer/gemeenten", "Gemeenten en regio's"));
+                items.push(("/beheer/outbox", "Uitgaande e-mail"));
             }
             items.push(("/account", "Mijn account"));
         }
@@ -63,6 +64,22 @@ mod tests {
                 .iter()
                 .any(|i| i.href == "/beheer/gemeenten")
         );
+    }
+
+    #[test]
+    fn only_admins_see_the_outbox() {
+        let admin = items(Some(Role::Admin), "/beheer/outbox");
+        assert!(
+            admin
+                .iter()
+                .any(|i| i.href == "/beheer/outbox" && i.label == "Uitgaande e-mail" && i.current)
+        );
+        for role in [Some(Role::Inspector), Some(Role::Provider), None] {
+            assert!(
+                items(role, "/").iter().all(|i| i.href != "/beheer/outbox"),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

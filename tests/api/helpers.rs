@@ -1,6 +1,10 @@
 //! `TestApp::spawn()`: the real application on a random port against its own fresh database,
 //! migrated with the real migrations: a temp SQLite file, or a new PostgreSQL database when
 //! `TEST_DATABASE_URL` is set (the CI runs every test both ways).
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Duration;
+
 use chrono::Utc;
 use reqwest::header::CONTENT_TYPE;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
@@ -11,6 +15,8 @@ use toezicht::config::Config;
 use toezicht::db::entities::provider;
 use toezicht::domain::role::Role;
 use uuid::Uuid;
+
+pub use crate::smtp_sink::SmtpSink;
 
 pub const PASSWORD: &str = "een-goed-wachtwoord";
 
@@ -54,30 +60,58 @@ impl TestDb {
 pub struct TestApp {
     pub base_url: String,
     pub db: DatabaseConnection,
+    /// The app's own state (templates for `mail::enqueue`, `mail::worker::run_once`).
+    pub state: AppState,
     /// Does not follow redirects, so tests see them; keeps cookies like a browser.
     pub client: reqwest::Client,
     pub test_db: TestDb,
+    /// The SMTP server the app sends to, unless the test configured another `smtp_url`.
+    pub smtp: SmtpSink,
+    /// Where the file mailer writes when a test sets `smtp_url` to `None`.
+    pub mail_dir: PathBuf,
+    /// Keeps `mail_dir` alive as long as the app.
+    pub _mail_dir: tempfile::TempDir,
 }
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// With changes to the configuration. By default email goes over SMTP to `app.smtp`, the
+    /// outbox worker runs, and a failed send is tried again after 1 s, 2 s, 4 s, …
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start(TestDb::create().await, configure).await
+    }
+
+    /// Another instance of the app on the database of an existing one (`app.test_db.url`),
+    /// as behind a load balancer. The first app keeps the database alive.
+    pub async fn spawn_on(database_url: &str, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let test_db = TestDb {
+            url: database_url.to_string(),
+            _dir: None,
+        };
+        Self::start(test_db, configure).await
+    }
+
+    async fn start(test_db: TestDb, configure: impl FnOnce(&mut Config)) -> TestApp {
         // Errors the app logs (a template that fails, say) show up in a failing test's output.
         toezicht::telemetry::init();
-        let test_db = TestDb::create().await;
         let db = toezicht::db::connect(&test_db.url).await.expect("connect");
         toezicht::db::migrate(&db).await.expect("migrate");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let base_url = format!("http://{address}");
-        let config = Config {
-            base_url: base_url.clone(),
-            smtp_url: None,
-            mail_from: "GGD Toezicht <toezicht@localhost>".into(),
-            signal_rate_per_minute: 10,
-            session_ttl_hours: 12,
-        };
-        let state = AppState::new(db.clone(), config).expect("templates load");
-        tokio::spawn(app::serve(listener, state));
+        let smtp = SmtpSink::start().await;
+        let mail_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::with_defaults(&base_url);
+        config.mail_from = "GGD Toezicht <toezicht@ggd.example>".into();
+        config.smtp_url = Some(smtp.url());
+        config.mail_dir = mail_dir.path().join("mail-out");
+        config.mail_retry_base_secs = 1;
+        configure(&mut config);
+        let state = AppState::new(db.clone(), config).expect("state");
+        tokio::spawn(app::serve(listener, state.clone()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
@@ -86,9 +120,29 @@ impl TestApp {
         TestApp {
             base_url,
             db,
+            state,
             client,
             test_db,
+            smtp,
+            mail_dir: mail_dir.path().join("mail-out"),
+            _mail_dir: mail_dir,
         }
+    }
+
+    /// Queues the sample email `emails/test` for `to` through the code other areas use, and
+    /// wakes the worker as they would after their commit.
+    pub async fn enqueue_test_mail(&self, to: &str, name: &str, note: &str) -> Uuid {
+        let id = toezicht::mail::enqueue(
+            &self.db,
+            &self.state.templates,
+            to,
+            "test",
+            &json!({"name": name, "note": note}),
+        )
+        .await
+        .expect("enqueue");
+        self.state.wake_mail_worker();
+        id
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -193,6 +247,26 @@ impl TestApp {
         .await
         .expect("insert provider");
         id
+    }
+}
+
+/// Polls `check` every 50 ms until it returns `Some`, for at most 20 s; then fails naming `what`.
+/// For things that happen in the background (the outbox worker), instead of fixed sleeps.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -6,6 +6,7 @@ pub mod framework_theme;
 pub mod framework_version;
 pub mod login_failure;
 pub mod municipality;
+pub mod outbox_message;
 pub mod provider;
 pub mod provider_contract;
 pub mod reference_counter;
