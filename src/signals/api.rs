@@ -21,6 +21,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::signals::change::{self, Change};
 use crate::signals::create::{self, CalamityDetails, FiledBy};
 use crate::signals::input::{self, RawSignal};
+use crate::signals::notify::Notifier;
 use crate::signals::queries::{self, ListFilter, Scope};
 use crate::signals::rules::{Category, Priority, ReporterRole, SignalStatus};
 use crate::signals::view::{FiledView, HistoryEntry, PublicStatusView, SignalView};
@@ -96,7 +97,8 @@ pub async fn file_signal(
     };
     let calamity = if filed_by.is_some() { calamity } else { None };
     let checked = input::check(&raw, dutch_date(Utc::now())).map_err(AppError::Validation)?;
-    let filed = create::file(&state.db, checked, filed_by, calamity).await?;
+    let filed = create::file(&state.db, &Notifier::of(state), checked, filed_by, calamity).await?;
+    state.wake_mail_worker();
     tracing::info!(signal_id = %filed.signal.id, category = %filed.signal.category, "signal filed");
     Ok(filed)
 }
@@ -376,12 +378,15 @@ pub async fn update(
     let scope = staff_scope(&user)?;
     let outcome = change::apply(
         &state.db,
+        &Notifier::of(&state),
         &scope,
         &Actor::from(&user),
         parse_id(&id)?,
         patch.into(),
     )
     .await?;
-    crate::signals::notify::status_moved(&state, &outcome.moved).await?;
+    if !outcome.moved.is_empty() {
+        state.wake_mail_worker();
+    }
     Ok(Json(staff_view(&state, &user, outcome.signal.id).await?))
 }

@@ -14,6 +14,7 @@ use crate::audit::{self, Actor};
 use crate::db::entities::{provider, signal, user};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::signals::notify::{self, Notifier};
 use crate::signals::queries::{self, Scope};
 use crate::signals::rules::{Priority, SignalStatus};
 
@@ -29,7 +30,7 @@ pub struct Change {
     pub duplicate_of: Option<Option<Uuid>>,
 }
 
-/// A status move made: who gets told (their reporter's email) is the caller's business.
+/// A status move made (each reporter with an email address was sent a message about it).
 pub struct Moved {
     pub signal: signal::Model,
     pub status: SignalStatus,
@@ -150,6 +151,7 @@ async fn set_status(
 
 pub async fn apply(
     db: &DatabaseConnection,
+    notifier: &Notifier<'_>,
     scope: &Scope,
     actor: &Actor,
     id: Uuid,
@@ -265,6 +267,9 @@ pub async fn apply(
         "visit_id": saved.visit_id, "resolution": saved.resolution, "provider_id": saved.provider_id,
         "duplicate_of": saved.duplicate_of,
     });
+    for step in &moved {
+        notify::status_changed(&txn, notifier, &step.signal, step.status).await?;
+    }
     let changes = audit::diff(&before, &after);
     if !changes.is_empty() {
         audit::record(

@@ -10,6 +10,7 @@ use crate::db::entities::{municipality, provider, signal};
 use crate::domain::working_days::dutch_date;
 use crate::error::{AppError, AppResult};
 use crate::signals::input::CheckedSignal;
+use crate::signals::notify::{self, Notifier};
 use crate::signals::queries::{next_reference, record_event, triage_due};
 use crate::signals::rules::{Priority, SignalStatus};
 
@@ -37,6 +38,7 @@ pub struct FiledBy {
 
 pub async fn file(
     db: &DatabaseConnection,
+    notifier: &Notifier<'_>,
     checked: CheckedSignal,
     filed_by: Option<FiledBy>,
     calamity: Option<CalamityDetails>,
@@ -119,6 +121,7 @@ pub async fn file(
         filed_by.map(|f| f.user_id),
     )
     .await?;
+    notify::confirmation(&txn, notifier, &model).await?;
     txn.commit().await?;
     Ok(Filed {
         signal: model,

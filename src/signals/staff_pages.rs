@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::signals::api::{ListQuery, staff_view};
 use crate::signals::change::{self, Change};
 use crate::signals::create::CalamityDetails;
+use crate::signals::notify::Notifier;
 use crate::signals::queries::{self, Scope, is_overdue};
 use crate::signals::rules::{Category, Priority, ReporterRole, SignalStatus};
 use crate::web::csrf::{CsrfForm, CsrfToken};
@@ -479,12 +480,24 @@ pub async fn act(
     let scope = staff(&user)?;
     let id = parse_id(&id)?;
     let result = match change_from(&state, &scope, &form).await {
-        Ok(change) => change::apply(&state.db, &scope, &Actor::from(&user), id, change).await,
+        Ok(change) => {
+            change::apply(
+                &state.db,
+                &Notifier::of(&state),
+                &scope,
+                &Actor::from(&user),
+                id,
+                change,
+            )
+            .await
+        }
         Err(err) => Err(err),
     };
     match result {
         Ok(outcome) => {
-            crate::signals::notify::status_moved(&state, &outcome.moved).await?;
+            if !outcome.moved.is_empty() {
+                state.wake_mail_worker();
+            }
             Ok(Redirect::to(&format!("/meldingen/{id}?bijgewerkt=1")).into_response())
         }
         Err(err @ (AppError::Validation(_) | AppError::Conflict(_))) => {

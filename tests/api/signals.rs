@@ -758,3 +758,84 @@ async fn the_openapi_document_lists_the_signal_endpoints() {
         assert!(doc["paths"].get(path).is_some(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_reporter_gets_a_confirmation_without_the_description_over_smtp() {
+    let app = TestApp::spawn().await;
+    let filed = file(&app, &signal_body(None)).await;
+    let reference = filed["reference"].as_str().unwrap();
+    let mails = app.smtp.wait_for(1).await;
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.rcpt_to, ["petra@voorbeeld.nl"]);
+    let subject = mail.header("Subject").unwrap();
+    assert!(subject.contains(reference), "{subject}");
+    let text = mail.part("text/plain").unwrap();
+    let html = mail.part("text/html").unwrap();
+    for part in [&text, &html] {
+        assert!(part.contains(reference));
+        assert!(
+            part.contains(&format!("{}/melding/status", app.base_url)),
+            "a link to follow it"
+        );
+        assert!(!part.contains("afgesnauwd"), "never the description");
+        assert!(
+            !part.contains(filed["tracking_token"].as_str().unwrap()),
+            "never the token"
+        );
+    }
+
+    // Anonymous or without an address: no email at all.
+    let mut anonymous = signal_body(None);
+    anonymous["anonymous"] = json!(true);
+    anonymous["contact_name"] = Value::Null;
+    anonymous["contact_email"] = Value::Null;
+    file(&app, &anonymous).await;
+    let outbox: Vec<_> = {
+        use sea_orm::EntityTrait;
+        toezicht::db::entities::outbox_message::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(outbox.len(), 1, "only the first signal queued an email");
+}
+
+#[tokio::test]
+async fn every_reporter_of_linked_signals_hears_of_each_status_move() {
+    let app = TestApp::spawn().await;
+    let inspector = app.inspector_token("GG1106").await;
+    let a = file(&app, &signal_body(None)).await;
+    let mut second = signal_body(None);
+    second["contact_email"] = json!("buurman@voorbeeld.nl");
+    let b = file(&app, &second).await;
+    app.smtp.wait_for(2).await;
+    let a_id = find_id(&app, &inspector, a["reference"].as_str().unwrap()).await;
+    let b_id = find_id(&app, &inspector, b["reference"].as_str().unwrap()).await;
+    assert_eq!(
+        patch(&app, &inspector, &b_id, json!({"duplicate_of": a_id}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        patch(&app, &inspector, &a_id, json!({"status": "in_behandeling"}))
+            .await
+            .status(),
+        200
+    );
+    let mails = app.smtp.wait_for(4).await;
+    let status_mails: Vec<_> = mails
+        .iter()
+        .filter(|m| m.header("Subject").unwrap().contains("In behandeling"))
+        .collect();
+    let mut to: Vec<&str> = status_mails.iter().map(|m| m.rcpt_to[0].as_str()).collect();
+    to.sort();
+    assert_eq!(to, ["buurman@voorbeeld.nl", "petra@voorbeeld.nl"]);
+    let text = status_mails[0].part("text/plain").unwrap();
+    assert!(
+        text.contains("In behandeling")
+            && text.contains("Een toezichthouder van de GGD behandelt uw melding.")
+    );
+    assert!(!text.contains("afgesnauwd"));
+}
