@@ -140,11 +140,17 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         .config
         .mail_worker
         .then(|| tokio::spawn(mail::worker::run(state.clone(), stop)));
+    let retention = tokio::spawn(crate::signals::retention::run_daily(
+        state.db.clone(),
+        state.config.signal_contact_retention_days,
+        stop_worker.subscribe(),
+    ));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
     let _ = stop_worker.send(true);
+    let _ = retention.await;
     if let Some(worker) = worker {
         let _ = worker.await;
     }

@@ -37,10 +37,26 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Meldingen.
+    Signals {
+        #[command(subcommand)]
+        command: SignalCommand,
+    },
     /// Het register van aanbieders.
     Providers {
         #[command(subcommand)]
         command: ProviderCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignalCommand {
+    /// Wis de naam en het e-mailadres van melders bij meldingen die langer dan de bewaartermijn
+    /// zijn afgesloten (gebeurt ook dagelijks vanzelf in `serve`).
+    EraseContacts {
+        /// Bewaartermijn in dagen na het afsluiten.
+        #[arg(long, env = "SIGNAL_CONTACT_RETENTION_DAYS", default_value_t = crate::config::DEFAULT_SIGNAL_CONTACT_RETENTION_DAYS)]
+        retention_days: u32,
     },
 }
 
@@ -109,6 +125,28 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Providers {
             command: ProviderCommand::Import(args),
         } => import_providers(&cli.database_url, args).await,
+        Command::Signals {
+            command: SignalCommand::EraseContacts { retention_days },
+        } => {
+            let db = connect_and_migrate(&cli.database_url).await?;
+            let erased = crate::signals::retention::erase_expired_contacts(
+                &db,
+                retention_days,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(describe)?;
+            if erased.is_empty() {
+                println!("Geen contactgegevens te wissen (bewaartermijn {retention_days} dagen).");
+            } else {
+                println!(
+                    "Contactgegevens gewist bij {}: {}",
+                    plural(erased.len(), "melding", "meldingen"),
+                    erased.join(", ")
+                );
+            }
+            Ok(())
+        }
     }
 }
 

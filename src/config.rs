@@ -8,6 +8,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://toezicht.db?mode=rwc";
 pub const DEFAULT_MAIL_FROM: &str = "GGD Toezicht Wmo <toezicht@localhost>";
 pub const DEFAULT_MAIL_DIR: &str = "mail-out";
 pub const DEFAULT_MAIL_RETRY_BASE_SECS: u64 = 5;
+pub const DEFAULT_SIGNAL_CONTACT_RETENTION_DAYS: u32 = 365;
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
@@ -34,6 +35,9 @@ pub struct ServeConfig {
     /// Maximaal aantal meldingen per minuut vanaf één adres.
     #[arg(long, env = "SIGNAL_RATE_PER_MINUTE", default_value_t = 10)]
     pub signal_rate_per_minute: u32,
+    /// Na hoeveel dagen na het afsluiten van een melding de contactgegevens van de melder worden gewist.
+    #[arg(long, env = "SIGNAL_CONTACT_RETENTION_DAYS", default_value_t = DEFAULT_SIGNAL_CONTACT_RETENTION_DAYS)]
+    pub signal_contact_retention_days: u32,
     /// Geldigheid van een sessie in uren (hoogstens 12).
     #[arg(long, env = "SESSION_TTL_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=12))]
     pub session_ttl_hours: u32,
@@ -52,6 +56,7 @@ pub struct Config {
     /// it off to drive `mail::worker::run_once` itself.
     pub mail_worker: bool,
     pub signal_rate_per_minute: u32,
+    pub signal_contact_retention_days: u32,
     pub session_ttl_hours: u32,
 }
 
@@ -69,6 +74,7 @@ impl Config {
             mail_retry_base_secs: serve.mail_retry_base_secs,
             mail_worker: true,
             signal_rate_per_minute: serve.signal_rate_per_minute,
+            signal_contact_retention_days: serve.signal_contact_retention_days,
             session_ttl_hours: serve.session_ttl_hours,
         }
     }
@@ -83,6 +89,7 @@ impl Config {
             mail_retry_base_secs: DEFAULT_MAIL_RETRY_BASE_SECS,
             mail_worker: true,
             signal_rate_per_minute: 10,
+            signal_contact_retention_days: DEFAULT_SIGNAL_CONTACT_RETENTION_DAYS,
             session_ttl_hours: 12,
         }
     }

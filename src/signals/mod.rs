@@ -7,6 +7,7 @@ pub mod input;
 pub mod notify;
 pub mod public_pages;
 pub mod queries;
+pub mod retention;
 pub mod rules;
 pub mod staff_pages;
 pub mod view;

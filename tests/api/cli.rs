@@ -369,3 +369,21 @@ async fn providers_import_stores_nothing_when_a_row_is_bad_unless_asked() {
     assert!(!missing.ok);
     assert!(missing.stderr.contains("kan /bestaat/niet.csv niet lezen"));
 }
+
+#[tokio::test]
+async fn signals_erase_contacts_runs_from_the_command_line() {
+    let db = TestDb::create().await;
+    let out = run(
+        &db.url,
+        &["signals", "erase-contacts", "--retention-days", "30"],
+        None,
+    )
+    .await;
+    assert!(out.ok, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("Geen contactgegevens te wissen (bewaartermijn 30 dagen)."),
+        "{}",
+        out.stdout
+    );
+}

@@ -839,3 +839,85 @@ async fn every_reporter_of_linked_signals_hears_of_each_status_move() {
     );
     assert!(!text.contains("afgesnauwd"));
 }
+
+#[tokio::test]
+async fn contact_details_are_erased_a_retention_period_after_closing() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let filed = file(&app, &signal_body(None)).await;
+        ids.push(find_id(&app, &admin, filed["reference"].as_str().unwrap()).await);
+    }
+    for id in &ids[..2] {
+        patch(&app, &admin, id, json!({"status": "in_behandeling"})).await;
+        patch(
+            &app,
+            &admin,
+            id,
+            json!({"status": "afgesloten", "resolution": "Afgehandeld."}),
+        )
+        .await;
+    }
+    let set_closed = |id: &str, days_ago: i64| {
+        let app = &app;
+        let id: Uuid = id.parse().unwrap();
+        async move {
+            signal::Entity::update_many()
+                .col_expr(
+                    signal::Column::ClosedAt,
+                    Expr::value(Utc::now() - Duration::days(days_ago)),
+                )
+                .filter(signal::Column::Id.eq(id))
+                .exec(&app.db)
+                .await
+                .unwrap();
+        }
+    };
+    set_closed(&ids[0], 400).await;
+    set_closed(&ids[1], 10).await;
+
+    let erased = toezicht::signals::retention::erase_expired_contacts(&app.db, 365, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(erased.len(), 1);
+    let gone: Value = app
+        .get(&format!("/api/v1/signals/{}", ids[0]), Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (gone["contact_name"].clone(), gone["contact_email"].clone()),
+        (Value::Null, Value::Null)
+    );
+    assert_eq!(
+        gone["description"], "Mijn moeder wordt al weken afgesnauwd door de begeleiders.",
+        "the signal itself stays"
+    );
+    for kept in &ids[1..] {
+        let kept: Value = app
+            .get(&format!("/api/v1/signals/{kept}"), Some(&admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(kept["contact_email"], "petra@voorbeeld.nl");
+    }
+    let log = toezicht::audit::for_entity(&app.db, "signal", &ids[0])
+        .await
+        .unwrap();
+    let entry = log
+        .iter()
+        .find(|e| e.action == "signal.contact_erased")
+        .expect("logged");
+    assert_eq!(entry.actor_name, "bewaartermijn");
+    assert!(
+        entry.changes.contains("contact_email") && !entry.changes.contains("petra@voorbeeld.nl"),
+        "fields, not values"
+    );
+    let again = toezicht::signals::retention::erase_expired_contacts(&app.db, 365, Utc::now())
+        .await
+        .unwrap();
+    assert!(again.is_empty(), "nothing twice");
+}
