@@ -110,6 +110,7 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<()> {
         }
     }
     load_demo_providers(&txn).await?;
+    crate::db::demo_signals::load(&txn, DEMO_PROVIDER_ID).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Database connection, migrations and the data the application loads itself.
 pub mod demo;
+pub mod demo_signals;
 pub mod entities;
 pub mod fixtures;
 

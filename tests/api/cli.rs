@@ -310,6 +310,52 @@ async fn serve_demo_prints_demo_users_who_can_sign_in_and_loads_them_once() {
     let (twente, regions) = total_for("toezichthouder.twente@toezicht.example").await;
     assert!(twente >= 20 && twente < all);
     assert_eq!(regions.into_iter().collect::<Vec<_>>(), ["GG1106"]);
+
+    // Demo signals: every category and every status, each region seeing its own.
+    let signals_for = |email: &'static str| {
+        let client = client.clone();
+        let address = address.clone();
+        async move {
+            let session: Value = client
+                .post(format!("{address}/api/v1/session"))
+                .json(&json!({"email": email, "password": toezicht::db::demo::DEMO_PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let list: Value = client
+                .get(format!("{address}/api/v1/signals?per_page=200"))
+                .bearer_auth(session["token"].as_str().unwrap())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            list["items"].as_array().unwrap().clone()
+        }
+    };
+    let all_signals = signals_for("beheerder@toezicht.example").await;
+    let set = |key: &str| {
+        all_signals
+            .iter()
+            .map(|s| s[key].as_str().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(set("category").len(), 7, "every category");
+    assert_eq!(set("status").len(), 5, "every status");
+    assert!(
+        all_signals
+            .iter()
+            .any(|s| s["reporter_role"] == "aanbieder" && s["calamity"].is_object()),
+        "the demo provider's calamity report"
+    );
+    let twente_signals = signals_for("toezichthouder.twente@toezicht.example").await;
+    assert!(
+        !twente_signals.is_empty() && twente_signals.iter().all(|s| s["region_code"] == "GG1106")
+    );
     child.kill().await.unwrap();
 
     // A second start finds the demo data present and starts just the same.
