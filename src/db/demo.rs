@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use uuid::Uuid;
 
@@ -54,7 +54,7 @@ pub const DEMO_LOGINS: [DemoLogin; 4] = [
 ];
 
 pub async fn load(db: &DatabaseConnection) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if provider::Entity::find_by_id(DEMO_PROVIDER_ID)
         .one(&txn)
         .await?

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
 
 use super::entities::{municipality, region};
 
@@ -46,7 +46,7 @@ pub async fn load_reference_data(db: &DatabaseConnection) -> Result<(), DbErr> {
         .map(|row| (row.ggd_code.as_str(), row.ggd_naam.as_str()))
         .collect();
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     region::Entity::insert_many(regions.iter().map(|(code, name)| region::ActiveModel {
         code: Set(code.to_string()),
         name: Set(name.to_string()),

@@ -7,7 +7,10 @@ pub mod fixtures;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Connects to SQLite (`sqlite://…`) or PostgreSQL (`postgres://…`).
 ///
@@ -39,6 +42,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
     fixtures::load_reference_data(db).await
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN IMMEDIATE`,
+/// so that it waits (busy timeout) for another writer instead of failing with "database is
+/// locked" when a read earlier in the transaction saw data another connection has since changed.
+/// PostgreSQL ignores the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 /// `true` when the database answers a trivial query (for `/readyz`).

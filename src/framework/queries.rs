@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    QuerySelect, Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -53,7 +53,7 @@ pub async fn publish(
     framework: &NewFramework,
     published_by: Uuid,
 ) -> AppResult<FrameworkDoc> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if name_taken(&txn, &framework.version).await? {
         return Err(AppError::Conflict(format!(
             "Er bestaat al een versie met de naam „{}”. Geef de nieuwe versie een andere naam.",

@@ -3,7 +3,7 @@
 //! start: inserted only when no version of that name exists, and current only when no other
 //! version is, so a version an admin published later stays current.
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 
 use super::queries;
 use super::rules::validate;
@@ -20,7 +20,7 @@ pub fn seed_framework() -> Result<NewFramework, String> {
 
 pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     let framework = seed_framework().map_err(DbErr::Custom)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if !queries::name_taken(&txn, &framework.version).await? {
         let is_current = !queries::any_current(&txn).await?;
         queries::insert(&txn, &framework, None, Utc::now(), is_current).await?;

@@ -3,9 +3,7 @@
 //! whole file is checked before anything is stored; export writes the same columns back.
 use std::collections::HashMap;
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::audit::Actor;
 use crate::db::entities::provider;
@@ -287,7 +285,7 @@ pub async fn import(
     if !may_store || checked.valid.is_empty() {
         return Ok(ImportOutcome { checked, stored: 0 });
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for (_, data) in &checked.valid {
         queries::create_in(&txn, actor, data).await?;
     }

@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -323,7 +323,7 @@ pub async fn create(
     actor: &Actor,
     data: &ProviderData,
 ) -> AppResult<provider::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = create_in(&txn, actor, data).await?;
     txn.commit().await?;
     Ok(created)
@@ -336,7 +336,7 @@ pub async fn update(
     existing: &provider::Model,
     data: &ProviderData,
 ) -> AppResult<provider::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     ensure_unique(&txn, data, Some(existing.id)).await?;
     let old_contracts = contracts(&txn, &[existing.id])
         .await?

@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use crate::db::entities::{municipality, provider, region};
@@ -48,7 +48,7 @@ pub async fn set_supervising_region(
     municipality_code: &str,
     region_code: Option<&str>,
 ) -> AppResult<municipality::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = municipality::Entity::find_by_id(municipality_code.to_string())
         .one(&txn)
         .await?

@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -157,7 +157,7 @@ pub async fn apply(
     id: Uuid,
     change: Change,
 ) -> AppResult<Outcome> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = queries::find(&txn, scope, id).await?;
     check_fields(&txn, scope, &current, &change).await?;
     let before = json!({

@@ -1,7 +1,7 @@
 //! Filing a signal: where it belongs, its reference and secret token, and its first history
 //! entry, all in one transaction.
 use chrono::{Datelike, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -43,7 +43,7 @@ pub async fn file(
     filed_by: Option<FiledBy>,
     calamity: Option<CalamityDetails>,
 ) -> AppResult<Filed> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (provider_id, provider_name, municipality_code, region_code) = match checked.provider_id {
         Some(id) => {
             let found = provider::Entity::find_by_id(id)

@@ -5,11 +5,14 @@ pub mod change;
 pub mod create;
 pub mod input;
 pub mod notify;
-pub mod public_pages;
+pub mod public_form;
 pub mod queries;
 pub mod retention;
 pub mod rules;
-pub mod staff_pages;
+pub mod staff_common;
+pub mod staff_detail;
+pub mod staff_list;
+pub mod status_page;
 pub mod view;
 
 use axum::Router;
@@ -28,17 +31,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/melding",
-            get(public_pages::form).post(public_pages::submit),
-        )
+        .route("/melding", get(public_form::form).post(public_form::submit))
         .route(
             "/melding/status",
-            get(public_pages::status_form).post(public_pages::status_lookup),
+            get(status_page::status_form).post(status_page::status_lookup),
         )
-        .route("/meldingen", get(staff_pages::list))
+        .route("/meldingen", get(staff_list::list))
         .route(
             "/meldingen/{id}",
-            get(staff_pages::show).post(staff_pages::act),
+            get(staff_detail::show).post(staff_detail::act),
         )
 }

@@ -6,9 +6,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -41,7 +39,7 @@ pub async fn erase_expired_contacts(
     };
     let mut erased = Vec::new();
     for found in due {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         // Conditional, so two app instances running the job at once erase (and log) it once.
         let result = signal::Entity::update_many()
             .col_expr(

@@ -921,3 +921,26 @@ async fn contact_details_are_erased_a_retention_period_after_closing() {
         .unwrap();
     assert!(again.is_empty(), "nothing twice");
 }
+
+#[tokio::test]
+async fn simultaneous_filings_all_succeed_with_unique_references() {
+    let app = TestApp::spawn().await;
+    let body = signal_body(None);
+    // Each filing also queues an email that the outbox worker sends meanwhile: writers collide.
+    let attempts = (0..8).map(|_| app.post_json("/api/v1/signals", &body, None));
+    let responses = futures_util::future::join_all(attempts).await;
+    let mut references = Vec::new();
+    for response in responses {
+        assert_eq!(response.status(), 201);
+        let filed: Value = response.json().await.unwrap();
+        references.push(filed["reference"].as_str().unwrap().to_string());
+    }
+    references.sort();
+    references.dedup();
+    assert_eq!(references.len(), 8, "every reference unique");
+    let numbers: Vec<u32> = references
+        .iter()
+        .map(|r| r.rsplit('-').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=8).collect::<Vec<_>>(), "no gaps");
+}

@@ -1,8 +1,7 @@
-//! `/meldingen`: the region's signals for its inspectors (admins: all), and triage on a page.
+//! `/meldingen/{id}`: one signal for the region's inspectors, and its triage as forms.
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -12,194 +11,19 @@ use crate::audit::Actor;
 use crate::db::entities::{provider, signal, user};
 use crate::domain::role::Role;
 use crate::domain::text::{date_nl, datetime_nl};
-use crate::domain::working_days::dutch_date;
 use crate::error::{AppError, AppResult};
-use crate::signals::api::{ListQuery, staff_view};
+use crate::signals::api::staff_view;
 use crate::signals::change::{self, Change};
 use crate::signals::create::CalamityDetails;
 use crate::signals::notify::Notifier;
-use crate::signals::queries::{self, Scope, is_overdue};
+use crate::signals::queries::{self, Scope};
 use crate::signals::rules::{Category, Priority, ReporterRole, SignalStatus};
+use crate::signals::staff_common::{Choice, label_of, options, staff};
 use crate::web::csrf::{CsrfForm, CsrfToken};
 use crate::web::current_user::CurrentUser;
 use crate::web::pagination::Paging;
+use crate::web::parse_id;
 use crate::web::templates::Layout;
-use crate::web::{parse_id, query};
-
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    selected: &str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|v| Choice {
-            value: code(*v).into(),
-            label: label(*v).into(),
-            selected: code(*v) == selected,
-        })
-        .collect()
-}
-
-fn label_of<T: Copy>(
-    value: &str,
-    parse: fn(&str) -> Option<T>,
-    label: fn(T) -> &'static str,
-) -> &'static str {
-    parse(value).map_or("", label)
-}
-
-#[derive(Serialize)]
-struct Row {
-    id: String,
-    reference: String,
-    received: String,
-    provider: String,
-    category: &'static str,
-    priority: &'static str,
-    urgent: bool,
-    status: &'static str,
-    triage_due: String,
-    overdue: bool,
-    calamity: bool,
-}
-
-#[derive(Serialize)]
-struct ListPage {
-    #[serde(flatten)]
-    layout: Layout,
-    statuses: Vec<Choice>,
-    categories: Vec<Choice>,
-    providers: Vec<Choice>,
-    overdue: bool,
-    rows: Vec<Row>,
-    total: u64,
-    filtered: bool,
-    page: u64,
-    pages: u64,
-    prev_href: Option<String>,
-    next_href: Option<String>,
-}
-
-fn staff(user: &CurrentUser) -> AppResult<Scope> {
-    user.require_role(&[Role::Admin, Role::Inspector])?;
-    Ok(Scope::of(user))
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    RawQuery(raw): RawQuery,
-) -> AppResult<Response> {
-    let scope = staff(&user)?;
-    let raw = raw.unwrap_or_default();
-    let mut query: ListQuery = query::parse(&raw).unwrap_or_default();
-    let page_no = query.page.filter(|p| *p > 0);
-    query.page = page_no;
-    query.per_page = Some(50);
-    let filter = query.filter().unwrap_or_default();
-    let paging = Paging::new(query.page, query.per_page)?;
-    let (items, total) = queries::list(&state.db, &scope, &filter, paging).await?;
-    let today = dutch_date(Utc::now());
-    let names = provider_names(
-        &state,
-        &items
-            .iter()
-            .filter_map(|s| s.provider_id)
-            .collect::<Vec<_>>(),
-    )
-    .await?;
-    let rows = items
-        .iter()
-        .map(|s| Row {
-            id: s.id.to_string(),
-            reference: s.reference.clone(),
-            received: date_nl(dutch_date(s.received_at)),
-            provider: s
-                .provider_id
-                .and_then(|id| names.iter().find(|(p, _)| *p == id).map(|(_, n)| n.clone()))
-                .or_else(|| s.provider_name.clone())
-                .unwrap_or_default(),
-            category: label_of(&s.category, Category::parse, Category::label_nl),
-            priority: label_of(&s.priority, Priority::parse, Priority::label_nl),
-            urgent: s.priority == Priority::Spoed.as_str(),
-            status: label_of(&s.status, SignalStatus::parse, SignalStatus::label_nl),
-            triage_due: date_nl(s.triage_due),
-            overdue: is_overdue(s, today),
-            calamity: s.category == Category::Calamiteit.as_str(),
-        })
-        .collect();
-    // The provider filter offers the providers that have signals in this scope.
-    let with_signals = queries::providers_with_signals(&state.db, &scope).await?;
-    let mut providers: Vec<Choice> = provider_names(&state, &with_signals)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice {
-            selected: Some(id) == filter.provider_id,
-            value: id.to_string(),
-            label: name,
-        })
-        .collect();
-    providers.sort_by_key(|p| p.label.to_lowercase());
-    let base: String = raw
-        .split('&')
-        .filter(|p| !p.starts_with("page=") && !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("&");
-    let href = |p: u64| {
-        format!(
-            "/meldingen?{base}{}page={p}",
-            if base.is_empty() { "" } else { "&" }
-        )
-    };
-    let pages = paging.page_count(total);
-    let page = ListPage {
-        layout: Layout::new("Meldingen", Some(&user), &csrf.value, "/meldingen"),
-        statuses: options(
-            SignalStatus::ALL,
-            SignalStatus::as_str,
-            SignalStatus::label_nl,
-            filter.status.map_or("", |s| s.as_str()),
-        ),
-        categories: options(
-            Category::ALL,
-            Category::as_str,
-            Category::label_nl,
-            filter.category.as_deref().unwrap_or(""),
-        ),
-        providers,
-        overdue: filter.overdue,
-        rows,
-        total,
-        filtered: !base.is_empty(),
-        page: paging.page,
-        pages,
-        prev_href: (paging.page > 1).then(|| href(paging.page - 1)),
-        next_href: (paging.page < pages).then(|| href(paging.page + 1)),
-    };
-    Ok((csrf, state.templates.page("signals/list", &page)?).into_response())
-}
-
-async fn provider_names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uuid, String)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(provider::Entity::find()
-        .filter(provider::Column::Id.is_in(ids.iter().copied()))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect())
-}
 
 #[derive(Serialize)]
 struct Move {
