@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,7 @@ use crate::regions::queries::regions_with_municipalities;
 use crate::signals::api::{client_key, file_signal};
 use crate::signals::input::RawSignal;
 use crate::signals::rules::{Category, ReporterRole};
-use crate::web::csrf::{CsrfForm, CsrfToken};
+use crate::web::csrf::{self, CsrfToken, UncheckedForm};
 use crate::web::templates::Layout;
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -28,6 +29,8 @@ pub struct SearchQuery {
 
 #[derive(Debug, Default, Deserialize, Clone)]
 pub struct SignalForm {
+    #[serde(default)]
+    csrf_token: String,
     #[serde(default)]
     zoek: String,
     #[serde(default)]
@@ -260,9 +263,17 @@ struct Confirmation {
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     csrf: CsrfToken,
-    CsrfForm(form): CsrfForm<SignalForm>,
+    UncheckedForm(form): UncheckedForm<SignalForm>,
 ) -> AppResult<Response> {
+    // A worried person must not lose a long story to an expired form: instead of the generic
+    // refusal page, show the form again, filled in, with a fresh token.
+    if csrf::verify(&headers, Some(form.csrf_token.as_str())).is_err() {
+        let message = "Uw formulier was verlopen, daarom is uw melding nog niet verstuurd. Wat u hebt ingevuld staat er nog. Controleer het en verstuur het opnieuw.".to_string();
+        let html = render(&state, &csrf, &form, Vec::new(), Some(message)).await?;
+        return Ok((StatusCode::FORBIDDEN, csrf, html).into_response());
+    }
     let mut errors = Vec::new();
     if form.anonymous.is_empty() {
         errors.push(FieldError::new(

@@ -95,6 +95,25 @@ where
     }
 }
 
+/// A URL-encoded form read without the CSRF check, for a handler that checks the token itself
+/// (with [`verify`]) so it can answer a mismatch more kindly than with a refusal page.
+pub struct UncheckedForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for UncheckedForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = crate::web::json::read_body(req, state).await?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(UncheckedForm)
+            .map_err(|_| AppError::BadRequest("het formulier kon niet worden gelezen".into()))
+    }
+}
+
 fn forged() -> AppError {
     AppError::Forbidden(
         "Dit formulier is verlopen of komt niet van deze website. Ga terug, laad de pagina \

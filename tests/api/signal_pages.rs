@@ -232,3 +232,57 @@ async fn an_unregistered_provider_can_be_named_and_anonymity_is_respected() {
     );
     assert_eq!(stored[0].region_code, "GG7014");
 }
+
+#[tokio::test]
+async fn an_expired_form_comes_back_filled_in_instead_of_losing_the_story() {
+    let app = TestApp::spawn().await;
+    // A browser without the form's cookie (restarted, or cookies cleared) posts a long story.
+    let fresh = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = fresh
+        .post(app.url("/melding"))
+        .form(&[
+            ("csrf_token", "verlopen"),
+            ("description", DESCRIPTION),
+            ("category", "bejegening"),
+            ("contact_email", "zoon@voorbeeld.nl"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Uw formulier was verlopen"));
+    assert!(
+        html.contains(&format!(">{DESCRIPTION}</textarea>")),
+        "the story is still there"
+    );
+    assert!(html.contains(r#"value="bejegening" checked"#));
+    assert!(
+        signal::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The page came with a fresh token: sending it again now works.
+    let csrf = csrf_of(&html);
+    let response = fresh
+        .post(app.url("/melding"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("provider_name", "Zorg Zonder Register"),
+            ("municipality_code", "GM0153"),
+            ("category", "bejegening"),
+            ("description", DESCRIPTION),
+            ("reporter_role", "naaste"),
+            ("anonymous", "nee"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(signal::Entity::find().all(&app.db).await.unwrap().len(), 1);
+}
