@@ -14,4 +14,5 @@ pub mod providers;
 pub mod regions;
 pub mod signals;
 pub mod telemetry;
+pub mod visits;
 pub mod web;

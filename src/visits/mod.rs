@@ -1,0 +1,2 @@
+//! Visits (inspectiebezoeken): planning, assessment against the framework, completion.
+pub mod scoring;
