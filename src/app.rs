@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
-use crate::{auth, framework, mail, portal, providers, regions, signals};
+use crate::{auth, framework, mail, portal, providers, regions, signals, visits};
 
 /// Everything a handler needs; cheap to clone (a pool handle, a mailer and `Arc`s).
 #[derive(Clone)]
@@ -83,7 +83,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(providers::api_router())
                 .merge(framework::api_router())
                 .merge(signals::api_router())
-                .merge(mail::api_router()),
+                .merge(mail::api_router())
+                .merge(visits::api_router()),
         )
         .split_for_parts()
 }

@@ -9,6 +9,7 @@ mod m20261122_000004_provider_register;
 mod m20261122_000005_framework;
 mod m20261122_000006_signals;
 mod m20261122_000007_outbox;
+mod m20261122_000008_visits;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_framework::Migration),
             Box::new(m20261122_000006_signals::Migration),
             Box::new(m20261122_000007_outbox::Migration),
+            Box::new(m20261122_000008_visits::Migration),
         ]
     }
 }

@@ -62,6 +62,10 @@ pub async fn is_ready(db: &DatabaseConnection) -> bool {
     db.execute_unprepared(sql).await.is_ok()
 }
 
+pub fn is_postgres_txn<C: ConnectionTrait>(db: &C) -> bool {
+    db.get_database_backend() == DbBackend::Postgres
+}
+
 pub fn is_postgres(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Postgres
 }

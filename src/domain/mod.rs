@@ -1,5 +1,6 @@
 //! Pure domain rules and value types, parsed at the edge and unit-tested here.
 pub mod address;
+pub mod code_enum;
 pub mod email;
 pub mod identifiers;
 pub mod phone;

@@ -1,38 +1,6 @@
 //! The pure rules of signals (API.md "Signals"): the value lists, who may move a signal where,
 //! and what a description may not contain.
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            /// How a person reads it.
-            pub fn label_nl(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(value: &str) -> Option<$name> {
-                match value { $($code => Some($name::$variant),)+ _ => None }
-            }
-
-            /// The codes, for an "expected one of" message.
-            pub fn codes() -> String {
-                [$($code),+].join(", ")
-            }
-        }
-    };
-}
+use crate::domain::code_enum::code_enum;
 
 code_enum!(
     /// What a signal is about.

@@ -14,6 +14,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Inloggen en sessies"),
         (name = "regions", description = "GGD-regio's en gemeenten"),
         (name = "providers", description = "Register van gecontracteerde aanbieders"),
+        (name = "visits", description = "Inspectiebezoeken: planning en beoordeling"),
         (name = "signals", description = "Meldingen over aanbieders en calamiteitenmeldingen"),
         (name = "framework", description = "Toetsingskader: thema's, criteria en oordelen, in versies"),
     )

@@ -16,3 +16,4 @@ mod signal_pages;
 mod signal_staff_pages;
 mod signals;
 mod smtp_sink;
+mod visits;

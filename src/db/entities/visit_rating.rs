@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "visit_ratings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub visit_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub criterion_code: String,
+    pub rating: String,
+    pub finding: Option<String>,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

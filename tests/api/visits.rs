@@ -1,0 +1,461 @@
+//! API.md "Visits": planning, double-booking (also when simultaneous), rescheduling and
+//! cancelling, and the unannounced-visit privacy rule.
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+use toezicht::domain::role::Role;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, problem};
+
+struct Setup {
+    inspector: String,
+    inspector_id: Value,
+    provider: Uuid,
+}
+
+async fn setup(app: &TestApp) -> Setup {
+    let provider = app
+        .insert_provider("Thuiszorg Het Anker", "GM0153", "GG1106")
+        .await;
+    let inspector = app.inspector_token("GG1106").await;
+    let me: Value = app
+        .get("/api/v1/me", Some(&inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    Setup {
+        inspector,
+        inspector_id: me["id"].clone(),
+        provider,
+    }
+}
+
+fn at(days: i64, hour: i64) -> String {
+    let day = (Utc::now() + Duration::days(days))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    (day + Duration::hours(hour)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn body(s: &Setup, start: String, end: String, announced: bool) -> Value {
+    json!({"provider_id": s.provider, "inspector_ids": [s.inspector_id], "starts_at": start, "ends_at": end,
+           "announced": announced, "reason": "proactief"})
+}
+
+#[tokio::test]
+async fn an_inspector_plans_a_visit_in_its_region() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let response = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(7, 9), at(7, 12), true),
+            Some(&s.inspector),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let visit: Value = response.json().await.unwrap();
+    assert_eq!(visit["status"], "gepland");
+    assert_eq!(visit["region_code"], "GG1106");
+    assert_eq!(visit["inspector_ids"], json!([s.inspector_id]));
+    assert_eq!(visit["reason"], "proactief");
+    let framework: Value = app
+        .get("/api/v1/framework", Some(&s.inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        visit["framework_version_id"], framework["id"],
+        "scored against the version in force"
+    );
+    let shown: Value = app
+        .get(
+            &format!("/api/v1/visits/{}", visit["id"].as_str().unwrap()),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["starts_at"], visit["starts_at"]);
+    // A visit recorded afterwards may lie in the past.
+    assert_eq!(
+        app.post_json(
+            "/api/v1/visits",
+            &body(&s, at(-30, 9), at(-30, 11), true),
+            Some(&s.inspector)
+        )
+        .await
+        .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn bad_plans_are_refused_with_the_reason() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let (status, b) = problem(
+        app.post_json(
+            "/api/v1/visits",
+            &body(&s, at(7, 12), at(7, 12), true),
+            Some(&s.inspector),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, b["errors"][0]["field"].clone()),
+        (422, json!("ends_at"))
+    );
+    let elsewhere = app
+        .add_user("haag@ggd.example", Role::Inspector, Some("GG7014"), None)
+        .await;
+    let mut other = body(&s, at(7, 9), at(7, 12), true);
+    other["inspector_ids"] = json!([elsewhere]);
+    let (status, b) = problem(
+        app.post_json("/api/v1/visits", &other, Some(&s.inspector))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, b["errors"][0]["field"].clone()),
+        (422, json!("inspector_ids"))
+    );
+    let mut reason = body(&s, at(7, 9), at(7, 12), true);
+    reason["reason"] = json!("gezellig");
+    assert_eq!(
+        problem(
+            app.post_json("/api/v1/visits", &reason, Some(&s.inspector))
+                .await
+        )
+        .await
+        .0,
+        422
+    );
+
+    // A provider outside the region is checked first: 404 even with bad times.
+    let haag_provider = app.insert_provider("Haagse Zorg", "GM0518", "GG7014").await;
+    let mut outside = body(&s, at(7, 12), at(7, 9), true);
+    outside["provider_id"] = json!(haag_provider);
+    assert_eq!(
+        problem(
+            app.post_json("/api/v1/visits", &outside, Some(&s.inspector))
+                .await
+        )
+        .await
+        .0,
+        404
+    );
+
+    app.add_user(
+        "kwaliteit@anker.example",
+        Role::Provider,
+        None,
+        Some(s.provider),
+    )
+    .await;
+    let provider_user = app.token_for("kwaliteit@anker.example").await;
+    assert_eq!(
+        problem(
+            app.post_json(
+                "/api/v1/visits",
+                &body(&s, at(7, 9), at(7, 12), true),
+                Some(&provider_user)
+            )
+            .await
+        )
+        .await
+        .0,
+        403
+    );
+}
+
+#[tokio::test]
+async fn an_inspector_cannot_be_double_booked() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let first: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(7, 9), at(7, 12), true),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (status, b) = problem(
+        app.post_json(
+            "/api/v1/visits",
+            &body(&s, at(7, 11), at(7, 13), true),
+            Some(&s.inspector),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        b["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Thuiszorg Het Anker"),
+        "names the conflicting visit: {b}"
+    );
+    // Back to back is fine.
+    assert_eq!(
+        app.post_json(
+            "/api/v1/visits",
+            &body(&s, at(7, 12), at(7, 14), true),
+            Some(&s.inspector)
+        )
+        .await
+        .status(),
+        201
+    );
+    // A cancelled visit frees the time.
+    let id = first["id"].as_str().unwrap();
+    let cancelled = app
+        .client
+        .patch(app.url(&format!("/api/v1/visits/{id}")))
+        .bearer_auth(&s.inspector)
+        .json(&json!({"status": "geannuleerd"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 200);
+    assert_eq!(
+        app.post_json(
+            "/api/v1/visits",
+            &body(&s, at(7, 9), at(7, 11), true),
+            Some(&s.inspector)
+        )
+        .await
+        .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn two_simultaneous_requests_cannot_both_book_the_same_time() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let one = body(&s, at(9, 9), at(9, 12), true);
+    let two = body(&s, at(9, 10), at(9, 13), false);
+    let (a, b) = tokio::join!(
+        app.post_json("/api/v1/visits", &one, Some(&s.inspector)),
+        app.post_json("/api/v1/visits", &two, Some(&s.inspector))
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409]);
+}
+
+#[tokio::test]
+async fn rescheduling_and_cancelling_follow_the_same_rules() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let a: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(7, 9), at(7, 10), true),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post_json(
+        "/api/v1/visits",
+        &body(&s, at(7, 13), at(7, 15), true),
+        Some(&s.inspector),
+    )
+    .await;
+    let id = a["id"].as_str().unwrap();
+    let patch = |b: Value| {
+        let app = &app;
+        let token = s.inspector.clone();
+        async move {
+            app.client
+                .patch(app.url(&format!("/api/v1/visits/{id}")))
+                .bearer_auth(token)
+                .json(&b)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        problem(patch(json!({"starts_at": at(7, 12), "ends_at": at(7, 14)})).await)
+            .await
+            .0,
+        409,
+        "into the other visit"
+    );
+    assert_eq!(
+        problem(patch(json!({"ends_at": at(7, 8)})).await).await.0,
+        422
+    );
+    let moved: Value = patch(json!({"starts_at": at(8, 9), "ends_at": at(8, 11)}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(moved["starts_at"], at(8, 9));
+    assert_eq!(
+        problem(patch(json!({"status": "uitgevoerd"})).await)
+            .await
+            .0,
+        422
+    );
+    assert_eq!(patch(json!({"status": "geannuleerd"})).await.status(), 200);
+    assert_eq!(
+        problem(patch(json!({"starts_at": at(10, 9), "ends_at": at(10, 10)})).await)
+            .await
+            .0,
+        409,
+        "a cancelled visit stays cancelled"
+    );
+}
+
+#[tokio::test]
+async fn a_provider_never_sees_an_unannounced_visit_before_it_happened() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let announced: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(7, 9), at(7, 10), true),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let unannounced: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(8, 9), at(8, 10), false),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.add_user(
+        "kwaliteit@anker.example",
+        Role::Provider,
+        None,
+        Some(s.provider),
+    )
+    .await;
+    let provider_user = app.token_for("kwaliteit@anker.example").await;
+    let list: Value = app
+        .get("/api/v1/visits", Some(&provider_user))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], announced["id"]);
+    let hidden = unannounced["id"].as_str().unwrap();
+    assert_eq!(
+        problem(
+            app.get(&format!("/api/v1/visits/{hidden}"), Some(&provider_user))
+                .await
+        )
+        .await
+        .0,
+        404
+    );
+    let filtered: Value = app
+        .get(
+            &format!("/api/v1/visits?provider_id={}&status=gepland", s.provider),
+            Some(&provider_user),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(filtered["total"], 1, "no filter reveals it");
+
+    // Another region's inspector sees neither.
+    let haag = app.inspector_token("GG7014").await;
+    let list: Value = app
+        .get("/api/v1/visits", Some(&haag))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+    assert_eq!(
+        problem(
+            app.get(&format!("/api/v1/visits/{hidden}"), Some(&haag))
+                .await
+        )
+        .await
+        .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_agenda_filters_by_time_and_inspector() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    for day in [3, 10, 20] {
+        app.post_json(
+            "/api/v1/visits",
+            &body(&s, at(day, 9), at(day, 10), true),
+            Some(&s.inspector),
+        )
+        .await;
+    }
+    let from = (Utc::now() + Duration::days(5)).format("%Y-%m-%d");
+    let to = (Utc::now() + Duration::days(15)).format("%Y-%m-%d");
+    let window: Value = app
+        .get(
+            &format!("/api/v1/visits?from={from}&to={to}"),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(window["total"], 1);
+    let mine: Value = app
+        .get(
+            &format!(
+                "/api/v1/visits?inspector_id={}",
+                s.inspector_id.as_str().unwrap()
+            ),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["total"], 3);
+    let starts: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["starts_at"].as_str().unwrap())
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted, "in time order");
+    assert_eq!(
+        problem(
+            app.get("/api/v1/visits?from=gisteren", Some(&s.inspector))
+                .await
+        )
+        .await
+        .0,
+        422
+    );
+}
