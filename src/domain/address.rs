@@ -16,7 +16,9 @@ impl Postcode {
         if compact.is_empty() {
             return Err("Vul de postcode in.");
         }
-        let shape_ok = compact.len() == 6
+        // ASCII first: slicing at byte 4 must never cut a character in two.
+        let shape_ok = compact.is_ascii()
+            && compact.len() == 6
             && compact[..4].chars().all(|c| c.is_ascii_digit())
             && compact[4..].chars().all(|c| c.is_ascii_uppercase());
         if !shape_ok {
@@ -91,7 +93,9 @@ mod tests {
                     .contains("SA, SD of SS")
             );
         }
-        for bad in ["", "123 AB", "12345 AB", "1234 A", "1234 A1", "ABCD 12"] {
+        for bad in [
+            "", "123 AB", "12345 AB", "1234 A", "1234 A1", "ABCD 12", "123€", "1234ÄB",
+        ] {
             assert!(Postcode::parse(bad).is_err(), "{bad:?}");
         }
         assert!(Postcode::parse("1234 SB").is_ok());

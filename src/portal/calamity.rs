@@ -58,7 +58,10 @@ pub async fn overview(
         Paging::new(None, Some(200))?,
     )
     .await?;
-    let mut reports: Vec<_> = items
+    let mut items = items;
+    // The list comes most urgent first; the portal shows the newest first.
+    items.sort_by_key(|s| std::cmp::Reverse(s.received_at));
+    let reports: Vec<_> = items
         .into_iter()
         .map(|s| ReportRow {
             received: date_nl(dutch_date(s.received_at)),
@@ -67,7 +70,6 @@ pub async fn overview(
             reference: s.reference,
         })
         .collect();
-    reports.reverse();
     let filed = raw
         .as_deref()
         .and_then(|q| q.strip_prefix("gemeld="))

@@ -2,7 +2,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
@@ -48,13 +48,6 @@ fn yes() -> bool {
     true
 }
 
-/// Absent stays as it is; `null` clears (for the optional fields).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct AddressPatch {
     pub street: Option<String>,
@@ -67,11 +60,11 @@ pub struct AddressPatch {
 pub struct ProviderPatch {
     pub name: Option<String>,
     pub kvk_number: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::web::json::present")]
     #[schema(value_type = Option<String>)]
     pub agb_code: Option<Option<String>>,
     pub email: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::web::json::present")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     pub address: Option<AddressPatch>,

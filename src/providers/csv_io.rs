@@ -210,11 +210,15 @@ pub fn check_rows(bytes: &[u8], index: &MunicipalityIndex) -> CheckedFile {
         }
         checked.rows += 1;
         let get = |name: &str| {
-            positions
+            let cell = positions
                 .get(name)
                 .and_then(|i| record.get(*i))
-                .unwrap_or_default()
-                .to_string()
+                .unwrap_or_default();
+            // Undo the export's protection against spreadsheet formulas.
+            match cell.strip_prefix('\'') {
+                Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
+                _ => cell.to_string(),
+            }
         };
         let mut messages = Vec::new();
         let active = parse_active(&get("actief")).unwrap_or_else(|| {
@@ -294,6 +298,16 @@ pub async fn import(
     Ok(ImportOutcome { checked, stored })
 }
 
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) gets a leading `'`,
+/// which spreadsheets show as text and the importer drops again.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// The filtered list as CSV in the import format (`;`, UTF-8 with BOM, so Excel opens it).
 pub async fn export(db: &DatabaseConnection, providers: &[provider::Model]) -> AppResult<Vec<u8>> {
     let ids: Vec<_> = providers.iter().map(|p| p.id).collect();
@@ -320,7 +334,9 @@ pub async fn export(db: &DatabaseConnection, providers: &[provider::Model]) -> A
             contracts.remove(&p.id).unwrap_or_default().join(", "),
             if p.active { "ja" } else { "nee" }.to_string(),
         ];
-        writer.write_record(&row).map_err(AppError::internal)?;
+        writer
+            .write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))
+            .map_err(AppError::internal)?;
     }
     writer.into_inner().map_err(AppError::internal)
 }
@@ -384,6 +400,17 @@ mod tests {
         );
         assert_eq!(checked.errors[1].line, 5);
         assert!(checked.errors[1].messages[0].contains("regel 2"));
+    }
+
+    #[test]
+    fn formulas_are_neutralised_on_export_and_restored_on_import() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("Zorg & Co"), "Zorg & Co");
+        let file = format!(
+            "{HEADER}\n'=Zorg;61234570;;info@z.example;;Markt;1;7511 AA;Enschede;Enschede;begeleiding;;ja\n"
+        );
+        let checked = check_rows(file.as_bytes(), &index());
+        assert_eq!(checked.valid[0].1.name, "=Zorg");
     }
 
     #[test]

@@ -369,6 +369,17 @@ pub async fn update(
     if old_contracts != data.contract_municipalities {
         replace_contracts(&txn, existing.id, &data.contract_municipalities).await?;
     }
+    if existing.region_code != data.region_code {
+        // The provider's signals follow it to its new region.
+        crate::db::entities::signal::Entity::update_many()
+            .col_expr(
+                crate::db::entities::signal::Column::RegionCode,
+                Expr::value(data.region_code.clone()),
+            )
+            .filter(crate::db::entities::signal::Column::ProviderId.eq(existing.id))
+            .exec(&txn)
+            .await?;
+    }
     audit::record(
         &txn,
         actor,

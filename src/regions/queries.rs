@@ -81,6 +81,35 @@ pub async fn set_supervising_region(
         .filter(provider::Column::MunicipalityCode.eq(municipality_code))
         .exec(&txn)
         .await?;
+    // Signals belong to the region of their provider, or of their municipality when the provider
+    // is not in the register: they move along, so the new region's inspectors see them.
+    crate::db::entities::signal::Entity::update_many()
+        .col_expr(
+            crate::db::entities::signal::Column::RegionCode,
+            Expr::value(updated.region_code()),
+        )
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    crate::db::entities::signal::Column::ProviderId.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(provider::Column::Id)
+                            .from(provider::Entity)
+                            .and_where(provider::Column::MunicipalityCode.eq(municipality_code))
+                            .to_owned(),
+                    ),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(crate::db::entities::signal::Column::ProviderId.is_null())
+                        .add(
+                            crate::db::entities::signal::Column::MunicipalityCode
+                                .eq(municipality_code),
+                        ),
+                ),
+        )
+        .exec(&txn)
+        .await?;
     let changes = crate::audit::diff(
         &before,
         &serde_json::json!({"region_code": updated.region_code()}),

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -319,32 +319,25 @@ pub async fn show(
     Ok(Json(staff_view(&state, &user, parse_id(&id)?).await?))
 }
 
-/// Absent stays; `null` clears.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct SignalPatch {
     pub status: Option<SignalStatus>,
     pub priority: Option<Priority>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::web::json::present")]
     #[schema(value_type = Option<Uuid>)]
     pub assignee_id: Option<Option<Uuid>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::web::json::present")]
     #[schema(value_type = Option<Uuid>)]
     pub visit_id: Option<Option<Uuid>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::web::json::present")]
     #[schema(value_type = Option<String>)]
     pub resolution: Option<Option<String>>,
     /// Link the signal to a provider in the register (when it named an unregistered one).
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::web::json::present")]
     #[schema(value_type = Option<Uuid>)]
     pub provider_id: Option<Option<Uuid>>,
     /// Link to another signal about the same event; linked signals move together.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::web::json::present")]
     #[schema(value_type = Option<Uuid>)]
     pub duplicate_of: Option<Option<Uuid>>,
 }

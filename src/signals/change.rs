@@ -92,11 +92,15 @@ async fn check_fields(
                 "duplicate_of",
                 "Een melding kan niet aan zichzelf gekoppeld worden.",
             ));
-        } else if queries::find(txn, scope, other).await.is_err() {
-            errors.push(FieldError::new(
-                "duplicate_of",
-                "Deze melding bestaat niet in uw regio.",
-            ));
+        } else {
+            // Only signals of one region form a group: a move must never reach another region.
+            match queries::find(txn, scope, other).await {
+                Ok(found) if found.region_code == current.region_code => {}
+                _ => errors.push(FieldError::new(
+                    "duplicate_of",
+                    "Deze melding bestaat niet in de regio van deze melding.",
+                )),
+            }
         }
     }
     if let Some(Some(text)) = &change.resolution
@@ -118,6 +122,7 @@ async fn check_fields(
 async fn group(txn: &DatabaseTransaction, model: &signal::Model) -> AppResult<Vec<signal::Model>> {
     let primary = model.duplicate_of.unwrap_or(model.id);
     Ok(signal::Entity::find()
+        .filter(signal::Column::RegionCode.eq(model.region_code.as_str()))
         .filter(
             signal::Column::Id
                 .eq(primary)
@@ -221,6 +226,14 @@ pub async fn apply(
             .ok_or(AppError::NotFound)?;
         if primary.status != saved.status {
             let to = status_of(&primary)?;
+            let from = status_of(&saved)?;
+            if !from.can_move_to(to) {
+                return Err(AppError::Conflict(format!(
+                    "Koppelen zou deze melding van '{}' naar '{}' zetten, en die stap bestaat niet. Koppel meldingen met dezelfde status, of breng ze eerst gelijk.",
+                    from.label_nl(),
+                    to.label_nl()
+                )));
+            }
             saved = set_status(&txn, saved, to, primary.resolution.clone(), actor).await?;
             moved.push(Moved {
                 signal: saved.clone(),

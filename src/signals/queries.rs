@@ -223,8 +223,11 @@ pub async fn check_rate<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let window_start = now - Duration::seconds(60);
+    // Only a hash of the address is kept, and only for the minute it matters: nothing here can
+    // tie an anonymous reporter to an address afterwards.
+    let client_key = crate::auth::tokens::hash_token(client_key);
+    let client_key = client_key.as_str();
     signal_submission::Entity::delete_many()
-        .filter(signal_submission::Column::ClientKey.eq(client_key))
         .filter(signal_submission::Column::At.lte(window_start))
         .exec(db)
         .await?;

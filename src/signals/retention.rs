@@ -11,9 +11,12 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::audit::{self, Actor};
-use crate::db::entities::signal;
+use crate::db::entities::{outbox_message, signal};
 use crate::error::AppResult;
 use crate::signals::rules::SignalStatus;
+
+/// What an erased recipient address reads in the outbox (`.invalid` can never be delivered).
+pub const ERASED_ADDRESS: &str = "gewist@bewaartermijn.invalid";
 
 /// Erases what has passed the retention period; returns the references of the signals erased.
 pub async fn erase_expired_contacts(
@@ -76,6 +79,18 @@ pub async fn erase_expired_contacts(
                 changes,
             )
             .await?;
+            // The emails sent to the reporter keep the address too: erase it there as well.
+            if let Some(address) = &found.contact_email {
+                outbox_message::Entity::update_many()
+                    .col_expr(
+                        outbox_message::Column::ToAddress,
+                        Expr::value(ERASED_ADDRESS),
+                    )
+                    .filter(outbox_message::Column::ToAddress.eq(address.as_str()))
+                    .filter(outbox_message::Column::Subject.contains(found.reference.as_str()))
+                    .exec(&txn)
+                    .await?;
+            }
             erased.push(found.reference);
         }
         txn.commit().await?;

@@ -1,5 +1,6 @@
 //! Visits (inspectiebezoeken): planning, assessment against the framework, completion.
 pub mod api;
+pub mod assessment;
 pub mod plan;
 pub mod queries;
 pub mod rules;
@@ -14,4 +15,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::create, api::list))
         .routes(routes!(api::show, api::update))
+        .routes(routes!(assessment::put, assessment::get))
 }

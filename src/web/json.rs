@@ -111,6 +111,15 @@ fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
     FieldError::new(parent, "Deze waarde is ongeldig.")
 }
 
+/// For optional fields of a PATCH: absent stays `None` (leave as is), `null` becomes `Some(None)`
+/// (clear). Use with `#[serde(default, deserialize_with = "present")]`.
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    use serde::Deserialize;
+    Option::<T>::deserialize(d).map(Some)
+}
+
 fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
     message
         .strip_prefix(prefix)

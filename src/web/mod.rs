@@ -103,8 +103,13 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
         .await
         .ok()
         .flatten();
+    // The page's sign-out button needs the visitor's CSRF token, which is in its cookie.
+    let csrf = axum_extra::extract::cookie::CookieJar::from_headers(&headers)
+        .get(csrf::CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
     let page = ErrorPage {
-        layout: Layout::new(problem.title.clone(), user.as_ref(), "", &path),
+        layout: Layout::new(problem.title.clone(), user.as_ref(), &csrf, &path),
         status: problem.status,
         heading: problem.title.clone(),
         detail: problem.detail.clone(),

@@ -6,6 +6,7 @@ use crate::error::{AppError, FieldError};
 
 pub const DEFAULT_PER_PAGE: u64 = 50;
 pub const MAX_PER_PAGE: u64 = 200;
+pub const MAX_PAGE: u64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {
@@ -20,6 +21,9 @@ impl Paging {
         let mut errors = Vec::new();
         if page == 0 {
             errors.push(FieldError::new("page", "De eerste pagina is 1."));
+        } else if page > MAX_PAGE {
+            // Far beyond any list, and (page - 1) × per_page must fit a database offset.
+            errors.push(FieldError::new("page", "Dit paginanummer is te groot."));
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             errors.push(FieldError::new(
@@ -78,6 +82,11 @@ mod tests {
         assert!(Paging::new(Some(0), None).is_err());
         assert!(Paging::new(None, Some(201)).is_err());
         assert!(Paging::new(None, Some(0)).is_err());
+        assert!(
+            Paging::new(Some(u64::MAX), None).is_err(),
+            "no overflow into a 500"
+        );
+        assert!(Paging::new(Some(MAX_PAGE), Some(MAX_PER_PAGE)).is_ok());
         let p = Paging::new(Some(3), Some(20)).unwrap();
         assert_eq!(p.offset(), 40);
         assert_eq!(p.page_count(41), 3);

@@ -916,6 +916,26 @@ async fn contact_details_are_erased_a_retention_period_after_closing() {
         entry.changes.contains("contact_email") && !entry.changes.contains("petra@voorbeeld.nl"),
         "fields, not values"
     );
+    // The emails to that reporter no longer carry the address either.
+    let reference = erased[0].clone();
+    let outbox = toezicht::db::entities::outbox_message::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    let about_erased: Vec<_> = outbox
+        .iter()
+        .filter(|m| m.subject.contains(&reference))
+        .collect();
+    assert!(!about_erased.is_empty());
+    assert!(
+        about_erased
+            .iter()
+            .all(|m| m.to_address == toezicht::signals::retention::ERASED_ADDRESS)
+    );
+    assert!(
+        outbox.iter().any(|m| m.to_address == "petra@voorbeeld.nl"),
+        "other signals' emails are kept"
+    );
     let again = toezicht::signals::retention::erase_expired_contacts(&app.db, 365, Utc::now())
         .await
         .unwrap();
@@ -943,4 +963,126 @@ async fn simultaneous_filings_all_succeed_with_unique_references() {
         .map(|r| r.rsplit('-').next().unwrap().parse().unwrap())
         .collect();
     assert_eq!(numbers, (1..=8).collect::<Vec<_>>(), "no gaps");
+}
+
+#[tokio::test]
+async fn links_stay_within_a_region_and_follow_the_transition_table() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let twente = file(&app, &signal_body(None)).await;
+    let mut haag_body = signal_body(None);
+    haag_body["municipality_code"] = json!("GM0518");
+    let haag = file(&app, &haag_body).await;
+    let twente_id = find_id(&app, &admin, twente["reference"].as_str().unwrap()).await;
+    let haag_id = find_id(&app, &admin, haag["reference"].as_str().unwrap()).await;
+    let (status, body) =
+        problem(patch(&app, &admin, &haag_id, json!({"duplicate_of": twente_id})).await).await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (422, json!("duplicate_of")),
+        "not even an admin links across regions"
+    );
+
+    // A closed signal cannot be linked to a new one: that would reopen it.
+    let closed = file(&app, &signal_body(None)).await;
+    let closed_id = find_id(&app, &admin, closed["reference"].as_str().unwrap()).await;
+    patch(
+        &app,
+        &admin,
+        &closed_id,
+        json!({"status": "in_behandeling"}),
+    )
+    .await;
+    patch(
+        &app,
+        &admin,
+        &closed_id,
+        json!({"status": "afgesloten", "resolution": "Klaar."}),
+    )
+    .await;
+    assert_eq!(
+        problem(patch(&app, &admin, &closed_id, json!({"duplicate_of": twente_id})).await)
+            .await
+            .0,
+        409
+    );
+    let still: Value = app
+        .get(&format!("/api/v1/signals/{closed_id}"), Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (still["status"].clone(), still["duplicate_of"].clone()),
+        (json!("afgesloten"), Value::Null)
+    );
+}
+
+#[tokio::test]
+async fn signals_follow_their_provider_or_municipality_to_another_region() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let provider = app
+        .insert_provider("Zorg in Bleiswijk", "GM1621", "GG4607")
+        .await;
+    let about_provider = file(&app, &signal_body(Some(provider))).await;
+    let mut unregistered = signal_body(None);
+    unregistered["municipality_code"] = json!("GM1621");
+    let about_name = file(&app, &unregistered).await;
+    let response = app
+        .client
+        .put(app.url("/api/v1/municipalities/GM1621/supervising-region"))
+        .bearer_auth(&admin)
+        .json(&json!({"region_code": "GG7014"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let haaglanden = app.inspector_token("GG7014").await;
+    let rotterdam = app.inspector_token("GG4607").await;
+    for filed in [&about_provider, &about_name] {
+        let reference = filed["reference"].as_str().unwrap();
+        let seen: Value = app
+            .get(
+                &format!("/api/v1/signals?reference={reference}"),
+                Some(&haaglanden),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(seen["total"], 1, "the new region sees {reference}");
+        let gone: Value = app
+            .get(
+                &format!("/api/v1/signals?reference={reference}"),
+                Some(&rotterdam),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(gone["total"], 0, "the old region no longer does");
+    }
+    // Moving the provider itself moves its signals too.
+    let moved = app
+        .client
+        .patch(app.url(&format!("/api/v1/providers/{provider}")))
+        .bearer_auth(&admin)
+        .json(&json!({"municipality_code": "GM0153"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 200);
+    let twente = app.inspector_token("GG1106").await;
+    let reference = about_provider["reference"].as_str().unwrap();
+    let seen: Value = app
+        .get(
+            &format!("/api/v1/signals?reference={reference}"),
+            Some(&twente),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["total"], 1);
 }

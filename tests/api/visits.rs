@@ -459,3 +459,158 @@ async fn the_agenda_filters_by_time_and_inspector() {
         422
     );
 }
+
+async fn put_assessment(app: &TestApp, token: &str, id: &str, ratings: Value) -> reqwest::Response {
+    app.client
+        .put(app.url(&format!("/api/v1/visits/{id}/assessment")))
+        .bearer_auth(token)
+        .json(&json!({"ratings": ratings}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_assessment_is_scored_as_the_contract_says_and_saved_as_you_go() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let visit: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(-1, 9), at(-1, 12), true),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = visit["id"].as_str().unwrap();
+    let first = put_assessment(&app, &s.inspector, id, json!([
+        {"criterion": "A1", "rating": "voldoet_niet", "finding": "Twee van de vijf dossiers zonder VOG."},
+        {"criterion": "a2", "rating": "voldoet"},
+    ])).await;
+    assert_eq!(first.status(), 200);
+    let scored: Value = first.json().await.unwrap();
+    assert_eq!(
+        scored["theme_scores"][0],
+        json!({"theme": "A", "score_pct": 50.0, "assessed": 2})
+    );
+    assert_eq!(
+        scored["theme_scores"][1],
+        json!({"theme": "B", "score_pct": null, "assessed": 0})
+    );
+    assert_eq!(scored["overall_pct"], 50.0);
+    // A second save, of other criteria, keeps the first; saving the same again changes nothing.
+    let more = json!([{"criterion": "B1", "rating": "voldoet_deels", "finding": "Meldcode is er, maar verouderd."}, {"criterion": "C1", "rating": "nvt"}]);
+    put_assessment(&app, &s.inspector, id, more.clone()).await;
+    let again: Value = put_assessment(&app, &s.inspector, id, more)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = again["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["criterion"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["A1", "A2", "B1", "C1"],
+        "in framework order, nothing lost"
+    );
+    assert_eq!(again["theme_scores"][1]["score_pct"], 50.0);
+    // Pooled: 0 + 2 + 1 points of 3 assessed criteria → 3 / 6 = 50.0.
+    assert_eq!(again["overall_pct"], 50.0);
+    let read: Value = app
+        .get(
+            &format!("/api/v1/visits/{id}/assessment"),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["ratings"], again["ratings"]);
+}
+
+#[tokio::test]
+async fn bad_ratings_are_refused_per_field_and_closed_visits_cannot_be_scored() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let visit: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(-1, 9), at(-1, 12), true),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = visit["id"].as_str().unwrap();
+    for (ratings, field) in [
+        (
+            json!([{"criterion": "A1", "rating": "voldoet_deels"}]),
+            "ratings[0].finding",
+        ),
+        (
+            json!([{"criterion": "A1", "rating": "voldoet"}, {"criterion": "Z9", "rating": "voldoet"}]),
+            "ratings[1].criterion",
+        ),
+        (
+            json!([{"criterion": "A1", "rating": "prima"}]),
+            "ratings[0].rating",
+        ),
+        (
+            json!([{"criterion": "A1", "rating": "voldoet_niet", "finding": "  "}]),
+            "ratings[0].finding",
+        ),
+    ] {
+        let (status, b) = problem(put_assessment(&app, &s.inspector, id, ratings).await).await;
+        assert_eq!(
+            (status, b["errors"][0]["field"].as_str().unwrap()),
+            (422, field)
+        );
+    }
+    let read: Value = app
+        .get(
+            &format!("/api/v1/visits/{id}/assessment"),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["ratings"], json!([]), "a refused save stores nothing");
+
+    app.add_user(
+        "kwaliteit@anker.example",
+        Role::Provider,
+        None,
+        Some(s.provider),
+    )
+    .await;
+    let provider_user = app.token_for("kwaliteit@anker.example").await;
+    assert_eq!(
+        problem(put_assessment(&app, &provider_user, id, json!([])).await)
+            .await
+            .0,
+        403
+    );
+
+    app.client
+        .patch(app.url(&format!("/api/v1/visits/{id}")))
+        .bearer_auth(&s.inspector)
+        .json(&json!({"status": "geannuleerd"}))
+        .send()
+        .await
+        .unwrap();
+    let ok = json!([{"criterion": "A1", "rating": "voldoet"}]);
+    assert_eq!(
+        problem(put_assessment(&app, &s.inspector, id, ok).await)
+            .await
+            .0,
+        409
+    );
+}
