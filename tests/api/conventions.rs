@@ -169,3 +169,42 @@ async fn openapi_document_describes_the_endpoints() {
     assert!(paths["/api/v1/session"]["delete"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+#[tokio::test]
+async fn absurd_page_numbers_and_odd_characters_are_refused_not_crashed_on() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    for path in [
+        "/api/v1/providers?page=18446744073709551615",
+        "/api/v1/signals?page=200000000000000000",
+    ] {
+        let (status, body) = problem(app.get(path, Some(&admin)).await).await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].clone()),
+            (422, json!("page")),
+            "{path}"
+        );
+    }
+    let mut provider = json!({"name": "X", "kvk_number": "12345678", "email": "a@b.nl", "municipality_code": "GM0153",
+        "address": {"street": "Markt", "house_number": "1", "postcode": "123€", "city": "Enschede"}, "services": ["vervoer"]});
+    let (status, body) = problem(
+        app.post_json("/api/v1/providers", &provider, Some(&admin))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].clone()),
+        (422, json!("address.postcode"))
+    );
+    provider["address"]["house_number"] = json!("1€");
+    provider["address"]["postcode"] = json!("7511 AA");
+    assert_eq!(
+        problem(
+            app.post_json("/api/v1/providers", &provider, Some(&admin))
+                .await
+        )
+        .await
+        .0,
+        422
+    );
+}

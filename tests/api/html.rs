@@ -358,3 +358,24 @@ async fn the_municipalities_page_is_for_admins_only() {
     assert_eq!(response.status(), 403);
     assert!(response.text().await.unwrap().contains("Geen toegang"));
 }
+
+#[tokio::test]
+async fn signing_out_works_from_an_error_page_too() {
+    let app = TestApp::spawn().await;
+    app.add_user("beheer@ggd.example", Role::Admin, None, None)
+        .await;
+    sign_in_on_page(&app, "beheer@ggd.example").await;
+    let missing = app
+        .get(&format!("/aanbieders/{}", uuid::Uuid::new_v4()), None)
+        .await;
+    assert_eq!(missing.status(), 404);
+    let html = missing.text().await.unwrap();
+    let csrf = csrf_of(&html);
+    assert!(
+        !csrf.is_empty(),
+        "the error page's sign-out form carries the token"
+    );
+    let response = post_form(&app, "/logout", &[("csrf_token", csrf.as_str())]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(app.get("/account", None).await.status(), 303, "signed out");
+}
