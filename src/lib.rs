@@ -12,6 +12,7 @@ pub mod mail;
 pub mod portal;
 pub mod providers;
 pub mod regions;
+pub mod reports;
 pub mod signals;
 pub mod telemetry;
 pub mod visits;

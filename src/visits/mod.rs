@@ -1,6 +1,7 @@
 //! Visits (inspectiebezoeken): planning, assessment against the framework, completion.
 pub mod api;
 pub mod assessment;
+pub mod complete;
 pub mod plan;
 pub mod queries;
 pub mod rules;
@@ -16,4 +17,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(api::create, api::list))
         .routes(routes!(api::show, api::update))
         .routes(routes!(assessment::put, assessment::get))
+        .routes(routes!(complete::complete))
 }

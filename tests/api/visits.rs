@@ -614,3 +614,131 @@ async fn bad_ratings_are_refused_per_field_and_closed_visits_cannot_be_scored() 
         409
     );
 }
+
+#[tokio::test]
+async fn completing_a_visit_makes_a_concept_report_with_improvement_points() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let complete = |id: String| {
+        let app = &app;
+        let token = s.inspector.clone();
+        async move {
+            app.client
+                .post(app.url(&format!("/api/v1/visits/{id}/complete")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let future: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(5, 9), at(5, 10), true),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(complete(future["id"].as_str().unwrap().into()).await)
+            .await
+            .0,
+        409,
+        "not before it starts"
+    );
+
+    let visit: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(-1, 9), at(-1, 12), false),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = visit["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        problem(complete(id.clone()).await).await.0,
+        409,
+        "nothing assessed yet"
+    );
+    put_assessment(&app, &s.inspector, &id, json!([
+        {"criterion": "A1", "rating": "voldoet_niet", "finding": "Geen VOG voor twee nieuwe medewerkers."},
+        {"criterion": "B1", "rating": "voldoet_deels", "finding": "Meldcode niet bijgewerkt."},
+        {"criterion": "C1", "rating": "voldoet"},
+        {"criterion": "D1", "rating": "nvt"},
+    ])).await;
+    let response = complete(id.clone()).await;
+    assert_eq!(response.status(), 201);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(report["status"], "concept");
+    assert_eq!(report["visit_id"], id.as_str());
+    assert_eq!(report["provider_response"], Value::Null);
+    let points = report["improvement_points"].as_array().unwrap();
+    let criteria: Vec<&str> = points
+        .iter()
+        .map(|p| p["criterion"].as_str().unwrap())
+        .collect();
+    assert_eq!(criteria, ["A1", "B1"], "one per unmet criterion");
+    assert!(
+        points[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Geen VOG voor twee nieuwe medewerkers.")
+    );
+    let today = toezicht::domain::working_days::dutch_date(Utc::now());
+    let due = today
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap()
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        points[0]["due_date"],
+        due.as_str(),
+        "three months by default"
+    );
+    assert_eq!(points[0]["status"], "open");
+    assert_eq!(report["overall_pct"], 50.0);
+
+    let done: Value = app
+        .get(&format!("/api/v1/visits/{id}"), Some(&s.inspector))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["status"], "uitgevoerd");
+    assert_eq!(problem(complete(id.clone()).await).await.0, 409, "once");
+    assert_eq!(
+        problem(
+            put_assessment(
+                &app,
+                &s.inspector,
+                &id,
+                json!([{"criterion": "A1", "rating": "voldoet"}])
+            )
+            .await
+        )
+        .await
+        .0,
+        409
+    );
+
+    // Once it has taken place, the unannounced visit is no secret any more.
+    app.add_user(
+        "kwaliteit@anker.example",
+        Role::Provider,
+        None,
+        Some(s.provider),
+    )
+    .await;
+    let provider_user = app.token_for("kwaliteit@anker.example").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/visits/{id}"), Some(&provider_user))
+            .await
+            .status(),
+        200
+    );
+}

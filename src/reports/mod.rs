@@ -1,0 +1,3 @@
+//! Reports (onderzoeksrapporten): created in `concept` when a visit is completed; sending,
+//! the provider's response and finalising follow in this area.
+pub mod view;
