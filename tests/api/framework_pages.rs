@@ -5,31 +5,11 @@ use serde_json::json;
 use toezicht::domain::role::Role;
 
 use crate::framework::document;
-use crate::helpers::{PASSWORD, TestApp};
-
-/// The CSRF token of the form on `html` (the hidden field's value).
-fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
+use crate::helpers::{TestApp, csrf_of, sign_in_on_page};
 
 async fn sign_in(app: &TestApp, email: &str, role: Role, region: Option<&str>) {
     app.add_user(email, role, region, None).await;
-    let page = app.get("/login", None).await.text().await.unwrap();
-    let response = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", csrf_of(&page).as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "signed in");
+    sign_in_on_page(app, email).await;
 }
 
 async fn page(app: &TestApp, path: &str) -> (u16, String) {

@@ -289,3 +289,27 @@ pub async fn problem(response: reqwest::Response) -> (u16, Value) {
     assert!(body["type"].as_str().is_some());
     (status, body)
 }
+
+/// The CSRF token of the (first) form on a page: the hidden field's value.
+pub fn csrf_of(html: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// Signs in through the login page, as a person would; the client keeps the session cookie.
+pub async fn sign_in_on_page(app: &TestApp, email: &str) {
+    let csrf = csrf_of(&app.get("/login", None).await.text().await.unwrap());
+    let response = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "sign-in of {email}");
+}

@@ -2,14 +2,7 @@
 use reqwest::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
 use toezicht::domain::role::Role;
 
-use crate::helpers::{PASSWORD, TestApp};
-
-/// The CSRF token of the form on `html` (the hidden field's value).
-fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
+use crate::helpers::{PASSWORD, TestApp, csrf_of, sign_in_on_page};
 
 async fn login_page(app: &TestApp) -> String {
     let response = app.get("/login", None).await;
@@ -252,14 +245,6 @@ async fn post_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwes
         .send()
         .await
         .unwrap()
-}
-
-async fn sign_in_on_page(app: &TestApp, email: &str) {
-    let csrf = csrf_of(&login_page(app).await);
-    assert_eq!(
-        post_login(app, &csrf, email, PASSWORD, "").await.status(),
-        303
-    );
 }
 
 #[tokio::test]

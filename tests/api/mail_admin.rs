@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use toezicht::domain::role::Role;
 use toezicht::mail;
 
-use crate::helpers::{PASSWORD, TestApp, problem};
+use crate::helpers::{TestApp, csrf_of, problem, sign_in_on_page};
 use crate::mail::{free_port, message};
 
 #[tokio::test]
@@ -132,29 +132,6 @@ async fn the_outbox_api_is_for_admins_and_lists_newest_first() {
         .unwrap();
     assert!(openapi["paths"]["/api/v1/admin/outbox"]["get"].is_object());
     assert!(openapi["paths"]["/api/v1/admin/outbox/{id}/retry"]["post"].is_object());
-}
-
-fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-async fn sign_in_on_page(app: &TestApp, email: &str) {
-    let login = app.get("/login", None).await.text().await.unwrap();
-    let response = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", csrf_of(&login).as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-            ("next", "/beheer/outbox"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
 }
 
 #[tokio::test]

@@ -2,14 +2,8 @@
 use reqwest::header::LOCATION;
 use toezicht::domain::role::Role;
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, TestApp, csrf_of};
 use crate::signals::{file, signal_body};
-
-fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
 
 #[tokio::test]
 async fn a_provider_files_a_calamity_and_sees_only_its_own_reports() {

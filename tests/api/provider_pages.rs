@@ -3,30 +3,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION};
 use serde_json::Value;
 use toezicht::domain::role::Role;
 
-use crate::helpers::{PASSWORD, TestApp};
-
-fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-async fn sign_in(app: &TestApp, email: &str) {
-    let html = app.get("/login", None).await.text().await.unwrap();
-    let csrf = csrf_of(&html);
-    let response = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", csrf.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-}
+use crate::helpers::{TestApp, csrf_of, sign_in_on_page};
 
 async fn page(app: &TestApp, path: &str) -> String {
     let response = app.get(path, None).await;
@@ -70,7 +47,7 @@ async fn an_inspector_adds_finds_and_edits_a_provider_on_the_pages() {
         None,
     )
     .await;
-    sign_in(&app, "toezicht@ggd.example").await;
+    sign_in_on_page(&app, "toezicht@ggd.example").await;
 
     let empty = page(&app, "/aanbieders").await;
     assert!(empty.contains("Er staan nog geen aanbieders in het register."));
@@ -192,7 +169,7 @@ async fn the_export_is_the_filtered_list_in_the_import_format() {
         .await;
     app.insert_provider("Anker Zorg", "GM0153", "GG1106").await;
     app.insert_provider("Duin Zorg", "GM0518", "GG7014").await;
-    sign_in(&app, "beheer@ggd.example").await;
+    sign_in_on_page(&app, "beheer@ggd.example").await;
     let response = app.get("/aanbieders/export.csv?q=anker", None).await;
     assert_eq!(response.status(), 200);
     assert!(
@@ -252,7 +229,7 @@ async fn an_upload_with_a_bad_row_stores_nothing_and_names_the_line() {
     let app = TestApp::spawn().await;
     app.add_user("beheer@ggd.example", Role::Admin, None, None)
         .await;
-    sign_in(&app, "beheer@ggd.example").await;
+    sign_in_on_page(&app, "beheer@ggd.example").await;
     let csrf = csrf_of(&page(&app, "/aanbieders/import").await);
 
     let response = upload(
@@ -305,7 +282,7 @@ async fn import_and_export_pages_are_for_the_right_roles() {
         None,
     )
     .await;
-    sign_in(&app, "toezicht@ggd.example").await;
+    sign_in_on_page(&app, "toezicht@ggd.example").await;
     assert_eq!(app.get("/aanbieders/import", None).await.status(), 403);
     let provider_id = app.insert_provider("Eigen Zorg", "GM0153", "GG1106").await;
     let other = app.insert_provider("Andere Zorg", "GM0153", "GG1106").await;
@@ -327,7 +304,7 @@ async fn import_and_export_pages_are_for_the_right_roles() {
             Some(provider_id),
         )
         .await;
-    sign_in(&provider_user, "kwaliteit@eigen.example").await;
+    sign_in_on_page(&provider_user, "kwaliteit@eigen.example").await;
     let response = provider_user.get("/aanbieders", None).await;
     assert_eq!(
         response.status(),

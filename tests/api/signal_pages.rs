@@ -1,14 +1,8 @@
 //! The public signal form and status page, as a worried relative uses them.
 use toezicht::db::entities::signal;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, csrf_of};
 use sea_orm::EntityTrait;
-
-fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
 
 fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let from = html

@@ -3,30 +3,8 @@ use reqwest::header::LOCATION;
 use serde_json::json;
 use toezicht::domain::role::Role;
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{TestApp, csrf_of, sign_in_on_page};
 use crate::signals::{file, signal_body};
-
-fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("form has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-async fn sign_in(app: &TestApp, email: &str) {
-    let csrf = csrf_of(&app.get("/login", None).await.text().await.unwrap());
-    let response = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", csrf.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-}
 
 async fn id_of(app: &TestApp, reference: &str) -> String {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -54,7 +32,7 @@ async fn an_inspector_triages_a_signal_on_the_pages() {
         None,
     )
     .await;
-    sign_in(&app, "toezicht@ggd.example").await;
+    sign_in_on_page(&app, "toezicht@ggd.example").await;
 
     let list = app.get("/meldingen", None).await;
     assert_eq!(list.status(), 200);
@@ -216,7 +194,7 @@ async fn signal_pages_are_for_the_regions_staff_only() {
         None,
     )
     .await;
-    sign_in(&app, "haaglanden@ggd.example").await;
+    sign_in_on_page(&app, "haaglanden@ggd.example").await;
     assert_eq!(
         app.get(&format!("/meldingen/{id}"), None).await.status(),
         404
