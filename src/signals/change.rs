@@ -70,9 +70,17 @@ async fn check_fields(
             ));
         }
     }
-    if let Some(Some(_)) = change.visit_id {
-        // Visits are planned in their own area; until one exists no id can name one.
-        errors.push(FieldError::new("visit_id", "Dit bezoek bestaat niet."));
+    if let Some(Some(id)) = change.visit_id {
+        let ok = crate::db::entities::visit::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .is_some_and(|v| v.region_code == current.region_code);
+        if !ok {
+            errors.push(FieldError::new(
+                "visit_id",
+                "Kies een bezoek uit de regio van deze melding.",
+            ));
+        }
     }
     if let Some(Some(id)) = change.provider_id {
         let ok = provider::Entity::find_by_id(id)

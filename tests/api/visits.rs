@@ -742,3 +742,60 @@ async fn completing_a_visit_makes_a_concept_report_with_improvement_points() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_signal_can_be_linked_to_a_visit_of_its_region() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let visit: Value = app
+        .post_json(
+            "/api/v1/visits",
+            &body(&s, at(3, 9), at(3, 10), true),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let filed = crate::signals::file(&app, &crate::signals::signal_body(Some(s.provider))).await;
+    let list: Value = app
+        .get(
+            &format!(
+                "/api/v1/signals?reference={}",
+                filed["reference"].as_str().unwrap()
+            ),
+            Some(&s.inspector),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let signal_id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let patch = |b: Value| {
+        let app = &app;
+        let token = s.inspector.clone();
+        let id = signal_id.clone();
+        async move {
+            app.client
+                .patch(app.url(&format!("/api/v1/signals/{id}")))
+                .bearer_auth(token)
+                .json(&b)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (status, b) = problem(patch(json!({"visit_id": Uuid::new_v4()})).await).await;
+    assert_eq!(
+        (status, b["errors"][0]["field"].clone()),
+        (422, json!("visit_id"))
+    );
+    let linked: Value = patch(json!({"visit_id": visit["id"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(linked["visit_id"], visit["id"]);
+    let cleared: Value = patch(json!({"visit_id": null})).await.json().await.unwrap();
+    assert_eq!(cleared["visit_id"], Value::Null);
+}
