@@ -45,6 +45,19 @@ fn body(s: &Setup, start: String, end: String, announced: bool) -> Value {
            "announced": announced, "reason": "proactief"})
 }
 
+/// Plans a visit as the region's inspector and returns it (for tests about what comes after).
+async fn plan(app: &TestApp, s: &Setup, start: String, end: String, announced: bool) -> Value {
+    let response = app
+        .post_json(
+            "/api/v1/visits",
+            &body(s, start, end, announced),
+            Some(&s.inspector),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "planned");
+    response.json().await.unwrap()
+}
+
 #[tokio::test]
 async fn an_inspector_plans_a_visit_in_its_region() {
     let app = TestApp::spawn().await;
@@ -179,16 +192,7 @@ async fn bad_plans_are_refused_with_the_reason() {
 async fn an_inspector_cannot_be_double_booked() {
     let app = TestApp::spawn().await;
     let s = setup(&app).await;
-    let first: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(7, 9), at(7, 12), true),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first: Value = plan(&app, &s, at(7, 9), at(7, 12), true).await;
     let (status, b) = problem(
         app.post_json(
             "/api/v1/visits",
@@ -259,16 +263,7 @@ async fn two_simultaneous_requests_cannot_both_book_the_same_time() {
 async fn rescheduling_and_cancelling_follow_the_same_rules() {
     let app = TestApp::spawn().await;
     let s = setup(&app).await;
-    let a: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(7, 9), at(7, 10), true),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a: Value = plan(&app, &s, at(7, 9), at(7, 10), true).await;
     app.post_json(
         "/api/v1/visits",
         &body(&s, at(7, 13), at(7, 15), true),
@@ -326,26 +321,8 @@ async fn rescheduling_and_cancelling_follow_the_same_rules() {
 async fn a_provider_never_sees_an_unannounced_visit_before_it_happened() {
     let app = TestApp::spawn().await;
     let s = setup(&app).await;
-    let announced: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(7, 9), at(7, 10), true),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let unannounced: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(8, 9), at(8, 10), false),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let announced: Value = plan(&app, &s, at(7, 9), at(7, 10), true).await;
+    let unannounced: Value = plan(&app, &s, at(8, 9), at(8, 10), false).await;
     app.add_user(
         "kwaliteit@anker.example",
         Role::Provider,
@@ -474,16 +451,7 @@ async fn put_assessment(app: &TestApp, token: &str, id: &str, ratings: Value) ->
 async fn an_assessment_is_scored_as_the_contract_says_and_saved_as_you_go() {
     let app = TestApp::spawn().await;
     let s = setup(&app).await;
-    let visit: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(-1, 9), at(-1, 12), true),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let visit: Value = plan(&app, &s, at(-1, 9), at(-1, 12), true).await;
     let id = visit["id"].as_str().unwrap();
     let first = put_assessment(&app, &s.inspector, id, json!([
         {"criterion": "A1", "rating": "voldoet_niet", "finding": "Twee van de vijf dossiers zonder VOG."},
@@ -538,16 +506,7 @@ async fn an_assessment_is_scored_as_the_contract_says_and_saved_as_you_go() {
 async fn bad_ratings_are_refused_per_field_and_closed_visits_cannot_be_scored() {
     let app = TestApp::spawn().await;
     let s = setup(&app).await;
-    let visit: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(-1, 9), at(-1, 12), true),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let visit: Value = plan(&app, &s, at(-1, 9), at(-1, 12), true).await;
     let id = visit["id"].as_str().unwrap();
     for (ratings, field) in [
         (
@@ -631,16 +590,7 @@ async fn completing_a_visit_makes_a_concept_report_with_improvement_points() {
                 .unwrap()
         }
     };
-    let future: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(5, 9), at(5, 10), true),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let future: Value = plan(&app, &s, at(5, 9), at(5, 10), true).await;
     assert_eq!(
         problem(complete(future["id"].as_str().unwrap().into()).await)
             .await
@@ -649,16 +599,7 @@ async fn completing_a_visit_makes_a_concept_report_with_improvement_points() {
         "not before it starts"
     );
 
-    let visit: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(-1, 9), at(-1, 12), false),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let visit: Value = plan(&app, &s, at(-1, 9), at(-1, 12), false).await;
     let id = visit["id"].as_str().unwrap().to_string();
     assert_eq!(
         problem(complete(id.clone()).await).await.0,
@@ -747,16 +688,7 @@ async fn completing_a_visit_makes_a_concept_report_with_improvement_points() {
 async fn a_signal_can_be_linked_to_a_visit_of_its_region() {
     let app = TestApp::spawn().await;
     let s = setup(&app).await;
-    let visit: Value = app
-        .post_json(
-            "/api/v1/visits",
-            &body(&s, at(3, 9), at(3, 10), true),
-            Some(&s.inspector),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let visit: Value = plan(&app, &s, at(3, 9), at(3, 10), true).await;
     let filed = crate::signals::file(&app, &crate::signals::signal_body(Some(s.provider))).await;
     let list: Value = app
         .get(
