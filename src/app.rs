@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(signals::router())
         .merge(portal::router())
         .merge(mail::router())
+        .merge(visits::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))

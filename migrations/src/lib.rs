@@ -10,6 +10,7 @@ mod m20261122_000005_framework;
 mod m20261122_000006_signals;
 mod m20261122_000007_outbox;
 mod m20261122_000008_visits;
+mod m20261122_000009_follow_ups;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_signals::Migration),
             Box::new(m20261122_000007_outbox::Migration),
             Box::new(m20261122_000008_visits::Migration),
+            Box::new(m20261122_000009_follow_ups::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@ pub mod address;
 pub mod code_enum;
 pub mod email;
 pub mod identifiers;
+pub mod local_time;
 pub mod phone;
 pub mod role;
 pub mod service;

@@ -47,9 +47,25 @@ pub fn duration_nl(secs: u64) -> String {
     }
 }
 
+/// A score as Dutch people write it: `62,5%`, or a dash when nothing was assessed.
+pub fn percent_nl(pct: Option<f64>) -> String {
+    match pct {
+        Some(p) => format!("{}%", format!("{p:.1}").replace('.', ",").replace(",0", "")),
+        None => "–".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_use_a_decimal_comma_and_drop_a_zero_tenth() {
+        assert_eq!(percent_nl(Some(62.5)), "62,5%");
+        assert_eq!(percent_nl(Some(100.0)), "100%");
+        assert_eq!(percent_nl(Some(40.0)), "40%");
+        assert_eq!(percent_nl(None), "–");
+    }
 
     #[test]
     fn dates_are_written_the_dutch_way_in_dutch_time() {

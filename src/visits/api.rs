@@ -13,8 +13,8 @@ use crate::db::entities::visit;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, Problem};
 use crate::providers::queries as providers;
-use crate::visits::plan::{self, Plan};
-use crate::visits::queries::{self, ListFilter, Scope};
+use crate::visits::plan::{self, NewVisit, Plan};
+use crate::visits::queries::{self, Links, ListFilter, Scope};
 use crate::visits::rules::{Reason, VisitStatus};
 use crate::web::current_user::CurrentUser;
 use crate::web::json::ApiJson;
@@ -32,6 +32,9 @@ pub struct VisitRequest {
     pub reason: Reason,
     #[serde(default)]
     pub signal_ids: Vec<Uuid>,
+    /// For a `heronderzoek`: the report whose open improvement points this visit re-examines.
+    #[serde(default)]
+    pub report_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,6 +47,8 @@ pub struct VisitView {
     pub announced: bool,
     pub reason: String,
     pub signal_ids: Vec<Uuid>,
+    /// For a heronderzoek: the improvement points it re-examines.
+    pub improvement_point_ids: Vec<Uuid>,
     pub region_code: String,
     pub status: String,
     /// The framework version the visit is scored against.
@@ -52,12 +57,13 @@ pub struct VisitView {
 }
 
 impl VisitView {
-    fn new(model: visit::Model, links: (Vec<Uuid>, Vec<Uuid>)) -> Self {
+    fn new(model: visit::Model, links: Links) -> Self {
         VisitView {
             id: model.id,
             provider_id: model.provider_id,
-            inspector_ids: links.0,
-            signal_ids: links.1,
+            inspector_ids: links.inspectors,
+            signal_ids: links.signals,
+            improvement_point_ids: links.improvement_points,
             starts_at: model.starts_at,
             ends_at: model.ends_at,
             announced: model.announced,
@@ -101,16 +107,14 @@ pub async fn create(
         starts_at: body.starts_at,
         ends_at: body.ends_at,
     };
-    let created = plan::create(
-        &state.db,
-        &Actor::from(&user),
-        &provider,
+    let new = NewVisit {
         plan,
-        body.announced,
-        body.reason,
-        body.signal_ids,
-    )
-    .await?;
+        announced: body.announced,
+        reason: body.reason,
+        signal_ids: body.signal_ids,
+        report_id: body.report_id,
+    };
+    let created = plan::create(&state.db, &Actor::from(&user), &provider, new).await?;
     Ok((StatusCode::CREATED, Json(view_of(&state, created).await?)))
 }
 
@@ -171,6 +175,7 @@ impl ListQuery {
                 })?),
                 None => None,
             },
+            newest_first: false,
         })
     }
 }
@@ -253,7 +258,7 @@ pub async fn update(
                         .await?
                         .remove(&id)
                         .unwrap_or_default()
-                        .0
+                        .inspectors
                 }
             };
             Some(Plan {

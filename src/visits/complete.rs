@@ -4,7 +4,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{Months, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    Set,
+};
 use uuid::Uuid;
 
 use crate::app::AppState;
@@ -34,9 +37,25 @@ pub async fn complete(
     Path(id): Path<String>,
 ) -> AppResult<(StatusCode, Json<ReportView>)> {
     user.require_role(&[Role::Admin, Role::Inspector])?;
-    let scope = Scope::of(&user);
-    let txn = crate::db::begin_write(&state.db).await?;
-    let found = queries::find(&txn, &scope, parse_id(&id)?).await?;
+    let report = run(
+        &state.db,
+        &Scope::of(&user),
+        &Actor::from(&user),
+        parse_id(&id)?,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(report)))
+}
+
+/// Completes a planned visit that has started and has at least one assessed criterion.
+pub async fn run(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<ReportView> {
+    let txn = crate::db::begin_write(db).await?;
+    let found = queries::find(&txn, scope, id).await?;
     if found.status != VisitStatus::Gepland.as_str() {
         return Err(AppError::Conflict(
             "Dit bezoek is al afgerond of geannuleerd.".into(),
@@ -120,7 +139,7 @@ pub async fn complete(
     )]);
     audit::record(
         &txn,
-        &Actor::from(&user),
+        actor,
         "visit.completed",
         "visit",
         &found.id.to_string(),
@@ -129,5 +148,5 @@ pub async fn complete(
     .await?;
     let result = view::load(&txn, created).await?;
     txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(result)))
+    Ok(result)
 }

@@ -2,11 +2,14 @@
 pub mod api;
 pub mod assessment;
 pub mod complete;
+pub mod pages;
 pub mod plan;
 pub mod queries;
 pub mod rules;
 pub mod scoring;
 
+use axum::Router;
+use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,4 +21,26 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(api::show, api::update))
         .routes(routes!(assessment::put, assessment::get))
         .routes(routes!(complete::complete))
+}
+
+pub fn router() -> Router<AppState> {
+    use pages::{assess, detail, form, list};
+    Router::new()
+        .route("/bezoeken", get(list::agenda))
+        .route("/bezoeken/nieuw", get(form::new_form).post(form::create))
+        .route("/bezoeken/{id}", get(detail::show))
+        .route(
+            "/bezoeken/{id}/wijzigen",
+            get(form::edit_form).post(form::update),
+        )
+        .route("/bezoeken/{id}/annuleren", post(form::cancel))
+        .route("/bezoeken/{id}/afronden", post(form::complete))
+        .route(
+            "/bezoeken/{id}/beoordeling",
+            get(assess::form).post(assess::save_all),
+        )
+        .route(
+            "/bezoeken/{id}/beoordeling/criterium",
+            post(assess::save_one),
+        )
 }

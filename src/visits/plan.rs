@@ -11,7 +11,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::db::entities::{provider, signal, user, visit, visit_inspector, visit_signal};
+use crate::db::entities::{
+    improvement_point, provider, report, signal, user, visit, visit_improvement_point,
+    visit_inspector, visit_signal,
+};
 use crate::domain::role::Role;
 use crate::domain::text::datetime_nl;
 use crate::error::{AppError, AppResult, FieldError};
@@ -139,17 +142,75 @@ async fn set_links(
     Ok(())
 }
 
+/// A visit to plan: when and with whom, and why.
+pub struct NewVisit {
+    pub plan: Plan,
+    pub announced: bool,
+    pub reason: Reason,
+    pub signal_ids: Vec<Uuid>,
+    /// A heronderzoek of this report: the visit re-examines its open improvement points.
+    pub report_id: Option<Uuid>,
+}
+
+/// The open improvement points of the report a heronderzoek follows up.
+async fn follow_up_points(
+    txn: &DatabaseTransaction,
+    provider: &provider::Model,
+    report_id: Uuid,
+    reason: Reason,
+) -> AppResult<Vec<Uuid>> {
+    if reason != Reason::Heronderzoek {
+        return Err(AppError::validation(
+            "reason",
+            "Een bezoek om verbeterpunten te controleren is een heronderzoek.",
+        ));
+    }
+    let found = report::Entity::find_by_id(report_id)
+        .filter(report::Column::ProviderId.eq(provider.id))
+        .one(txn)
+        .await?;
+    if found.is_none() {
+        return Err(AppError::validation(
+            "report_id",
+            "Kies een rapport van deze aanbieder.",
+        ));
+    }
+    let points: Vec<Uuid> = improvement_point::Entity::find()
+        .filter(improvement_point::Column::ReportId.eq(report_id))
+        .filter(improvement_point::Column::Status.eq("open"))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    if points.is_empty() {
+        return Err(AppError::validation(
+            "report_id",
+            "Dit rapport heeft geen open verbeterpunten meer.",
+        ));
+    }
+    Ok(points)
+}
+
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     provider: &provider::Model,
-    plan: Plan,
-    announced: bool,
-    reason: Reason,
-    signal_ids: Vec<Uuid>,
+    new: NewVisit,
 ) -> AppResult<visit::Model> {
+    let NewVisit {
+        plan,
+        announced,
+        reason,
+        signal_ids,
+        report_id,
+    } = new;
     let txn = crate::db::begin_write(db).await?;
     check(&txn, &provider.region_code, &plan, &signal_ids).await?;
+    let points = match report_id {
+        Some(report_id) => follow_up_points(&txn, provider, report_id, reason).await?,
+        None => Vec::new(),
+    };
     no_double_booking(&txn, &plan, None).await?;
     let framework = crate::framework::queries::current(&txn).await?;
     let now = Utc::now();
@@ -170,7 +231,17 @@ pub async fn create(
     .insert(&txn)
     .await?;
     set_links(&txn, created.id, &plan.inspector_ids, Some(&signal_ids)).await?;
-    let snapshot = json!({"provider_id": provider.id, "starts_at": plan.starts_at, "ends_at": plan.ends_at, "announced": announced, "reason": reason.as_str(), "inspector_ids": plan.inspector_ids});
+    if !points.is_empty() {
+        visit_improvement_point::Entity::insert_many(points.iter().map(|id| {
+            visit_improvement_point::ActiveModel {
+                visit_id: Set(created.id),
+                improvement_point_id: Set(*id),
+            }
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    let snapshot = json!({"provider_id": provider.id, "starts_at": plan.starts_at, "ends_at": plan.ends_at, "announced": announced, "reason": reason.as_str(), "inspector_ids": plan.inspector_ids, "report_id": report_id});
     audit::record(
         &txn,
         actor,

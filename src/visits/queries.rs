@@ -11,7 +11,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::db::entities::{provider, visit, visit_inspector, visit_signal};
+use crate::db::entities::{
+    provider, visit, visit_improvement_point, visit_inspector, visit_signal,
+};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::visits::rules::VisitStatus;
@@ -57,6 +59,8 @@ pub struct ListFilter {
     pub provider_id: Option<Uuid>,
     pub inspector_id: Option<Uuid>,
     pub status: Option<VisitStatus>,
+    /// Latest first (a history) instead of soonest first (an agenda).
+    pub newest_first: bool,
 }
 
 fn filtered(scope: &Scope, filter: &ListFilter) -> Select<visit::Entity> {
@@ -84,9 +88,15 @@ fn filtered(scope: &Scope, filter: &ListFilter) -> Select<visit::Entity> {
     if let Some(status) = filter.status {
         select = select.filter(visit::Column::Status.eq(status.as_str()));
     }
-    select
-        .order_by_asc(visit::Column::StartsAt)
-        .order_by_asc(visit::Column::Id)
+    if filter.newest_first {
+        select
+            .order_by_desc(visit::Column::StartsAt)
+            .order_by_desc(visit::Column::Id)
+    } else {
+        select
+            .order_by_asc(visit::Column::StartsAt)
+            .order_by_asc(visit::Column::Id)
+    }
 }
 
 pub async fn list(
@@ -104,6 +114,33 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// The providers that have visits in this scope (for the agenda's provider filter).
+pub async fn providers_with_visits(db: &DatabaseConnection, scope: &Scope) -> AppResult<Vec<Uuid>> {
+    Ok(scope
+        .apply(visit::Entity::find())
+        .select_only()
+        .column(visit::Column::ProviderId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The provider's last completed visit before this one, to compare ratings with.
+pub async fn previous_completed<C: ConnectionTrait>(
+    db: &C,
+    visit: &visit::Model,
+) -> AppResult<Option<visit::Model>> {
+    Ok(visit::Entity::find()
+        .filter(visit::Column::ProviderId.eq(visit.provider_id))
+        .filter(visit::Column::Status.eq(VisitStatus::Uitgevoerd.as_str()))
+        .filter(visit::Column::StartsAt.lt(visit.starts_at))
+        .filter(visit::Column::Id.ne(visit.id))
+        .order_by_desc(visit::Column::StartsAt)
+        .one(db)
+        .await?)
+}
+
 pub async fn find<C: ConnectionTrait>(db: &C, scope: &Scope, id: Uuid) -> AppResult<visit::Model> {
     scope
         .apply(visit::Entity::find_by_id(id))
@@ -112,13 +149,18 @@ pub async fn find<C: ConnectionTrait>(db: &C, scope: &Scope, id: Uuid) -> AppRes
         .ok_or(AppError::NotFound)
 }
 
-/// The inspectors and linked signals of each visit.
-pub async fn links<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, (Vec<Uuid>, Vec<Uuid>)>> {
-    let mut map: HashMap<Uuid, (Vec<Uuid>, Vec<Uuid>)> =
-        ids.iter().map(|id| (*id, Default::default())).collect();
+/// Who goes on a visit and what it is linked to, each list sorted.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    pub inspectors: Vec<Uuid>,
+    pub signals: Vec<Uuid>,
+    /// For a heronderzoek: the improvement points it re-examines.
+    pub improvement_points: Vec<Uuid>,
+}
+
+/// The links of each visit.
+pub async fn links<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Links>> {
+    let mut map: HashMap<Uuid, Links> = ids.iter().map(|id| (*id, Links::default())).collect();
     if ids.is_empty() {
         return Ok(map);
     }
@@ -129,7 +171,7 @@ pub async fn links<C: ConnectionTrait>(
     {
         map.entry(row.visit_id)
             .or_default()
-            .0
+            .inspectors
             .push(row.inspector_id);
     }
     for row in visit_signal::Entity::find()
@@ -137,11 +179,25 @@ pub async fn links<C: ConnectionTrait>(
         .all(db)
         .await?
     {
-        map.entry(row.visit_id).or_default().1.push(row.signal_id);
+        map.entry(row.visit_id)
+            .or_default()
+            .signals
+            .push(row.signal_id);
     }
-    for (inspectors, signals) in map.values_mut() {
-        inspectors.sort();
-        signals.sort();
+    for row in visit_improvement_point::Entity::find()
+        .filter(visit_improvement_point::Column::VisitId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        map.entry(row.visit_id)
+            .or_default()
+            .improvement_points
+            .push(row.improvement_point_id);
+    }
+    for links in map.values_mut() {
+        links.inspectors.sort();
+        links.signals.sort();
+        links.improvement_points.sort();
     }
     Ok(map)
 }

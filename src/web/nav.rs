@@ -13,6 +13,7 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
             match role {
                 Role::Admin | Role::Inspector => {
                     items.push(("/meldingen", "Meldingen"));
+                    items.push(("/bezoeken", "Bezoeken"));
                     items.push(("/aanbieders", "Aanbieders"));
                     items.push(("/toetsingskader", "Toetsingskader"));
                 }

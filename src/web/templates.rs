@@ -67,6 +67,8 @@ pub struct Layout {
     pub user: Option<LayoutUser>,
     pub nav: Vec<NavItem>,
     pub csrf_token: String,
+    /// A page's own script from `static/` (the CSP allows no inline script).
+    pub script: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +99,12 @@ impl Layout {
             }),
             nav: super::nav::items(user.map(|u| u.role), path),
             csrf_token: csrf_token.to_string(),
+            script: None,
         }
+    }
+
+    pub fn with_script(mut self, file: &str) -> Self {
+        self.script = Some(file.to_string());
+        self
     }
 }

@@ -16,4 +16,5 @@ mod signal_pages;
 mod signal_staff_pages;
 mod signals;
 mod smtp_sink;
+mod visit_pages;
 mod visits;

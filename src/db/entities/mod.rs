@@ -19,6 +19,7 @@ pub mod signal_event;
 pub mod signal_submission;
 pub mod user;
 pub mod visit;
+pub mod visit_improvement_point;
 pub mod visit_inspector;
 pub mod visit_rating;
 pub mod visit_signal;

@@ -1,0 +1,7 @@
+//! The inspector's visit pages: agenda, planning form, the visit, and the tablet assessment.
+pub mod assess;
+pub mod common;
+pub mod detail;
+pub mod form;
+pub mod list;
+pub mod week;

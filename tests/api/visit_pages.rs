@@ -1,0 +1,512 @@
+//! The visit pages as an inspector uses them: planning on a form, the week and the list, the
+//! visit with the previous visit beside it, scoring criterion by criterion, completing, and
+//! planning a heronderzoek from the report's open improvement points.
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Europe::Amsterdam;
+use reqwest::header::LOCATION;
+use serde_json::{Value, json};
+use toezicht::domain::role::Role;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, csrf_of, sign_in_on_page};
+
+const INSPECTOR: &str = "toezicht@ggd.example";
+
+struct Pages {
+    app: TestApp,
+    inspector_id: Uuid,
+    provider: Uuid,
+    csrf: String,
+}
+
+async fn signed_in() -> Pages {
+    let app = TestApp::spawn().await;
+    let provider = app
+        .insert_provider("Thuiszorg Het Anker", "GM0153", "GG1106")
+        .await;
+    let inspector_id = app
+        .add_user(INSPECTOR, Role::Inspector, Some("GG1106"), None)
+        .await;
+    sign_in_on_page(&app, INSPECTOR).await;
+    let csrf = csrf_of(&page(&app, "/bezoeken/nieuw").await);
+    Pages {
+        app,
+        inspector_id,
+        provider,
+        csrf,
+    }
+}
+
+async fn page(app: &TestApp, path: &str) -> String {
+    let response = app.get(path, None).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
+async fn post(p: &Pages, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
+    let mut form: Vec<(&str, String)> = vec![("csrf_token", p.csrf.clone())];
+    form.extend(fields.iter().cloned());
+    p.app
+        .client
+        .post(p.app.url(path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A weekday some weeks ahead, in Dutch time, as the date input sends it.
+fn future_day(weeks: i64) -> NaiveDate {
+    let today = Utc::now().with_timezone(&Amsterdam).date_naive();
+    let day = today + Duration::weeks(weeks);
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday())) + Duration::days(1)
+}
+
+fn plan_fields(p: &Pages, day: NaiveDate, from: &str, to: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("provider_id", p.provider.to_string()),
+        ("date", day.format("%Y-%m-%d").to_string()),
+        ("start_time", from.into()),
+        ("end_time", to.into()),
+        ("inspector_ids", p.inspector_id.to_string()),
+        ("announced", "nee".into()),
+        ("reason", "proactief".into()),
+    ]
+}
+
+/// Plans on the form and returns the new visit's id.
+async fn plan_on_page(p: &Pages, day: NaiveDate, from: &str, to: &str) -> String {
+    let response = post(p, "/bezoeken/nieuw", &plan_fields(p, day, from, to)).await;
+    assert_eq!(response.status(), 303, "planned");
+    let location = response.headers()[LOCATION].to_str().unwrap().to_string();
+    assert!(location.ends_with("?melding=gepland"), "{location}");
+    location
+        .trim_start_matches("/bezoeken/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_inspector_plans_on_the_form_and_finds_the_visit_in_week_and_list() {
+    let p = signed_in().await;
+    let form = page(&p.app, "/bezoeken/nieuw").await;
+    assert!(
+        form.contains("Thuiszorg Het Anker (Enschede)") || form.contains("Thuiszorg Het Anker (")
+    );
+    assert!(
+        form.contains("Test inspector (ik)"),
+        "the planner is offered first"
+    );
+    let day = future_day(2);
+    let id = plan_on_page(&p, day, "10:00", "12:30").await;
+
+    let detail = page(&p.app, &format!("/bezoeken/{id}?melding=gepland")).await;
+    assert!(detail.contains("Het bezoek is gepland."));
+    assert!(detail.contains("10:00–12:30"), "Dutch clock times");
+    assert!(detail.contains("onaangekondigd"));
+    assert!(detail.contains("Dit is het eerste uitgevoerde bezoek"));
+
+    let week = page(&p.app, &format!("/bezoeken?week={day}")).await;
+    assert!(
+        week.contains("Thuiszorg Het Anker"),
+        "in the week it falls in"
+    );
+    assert!(week.contains("dinsdag"));
+    assert!(week.contains("1 bezoek deze week"));
+    let this_week = page(&p.app, "/bezoeken").await;
+    assert!(
+        !this_week.contains(&format!("/bezoeken/{id}\"")),
+        "not in this week"
+    );
+    let list = page(&p.app, "/bezoeken?view=list").await;
+    assert!(
+        list.contains(&format!("/bezoeken/{id}")),
+        "upcoming in the list"
+    );
+    let past = page(&p.app, "/bezoeken?view=list&period=past").await;
+    assert!(!past.contains(&format!("/bezoeken/{id}")));
+
+    // The API agrees about the time: 10:00 Dutch time.
+    let token = p.app.token_for(INSPECTOR).await;
+    let visit: Value = p
+        .app
+        .get(&format!("/api/v1/visits/{id}"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let starts: chrono::DateTime<Utc> = visit["starts_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        starts
+            .with_timezone(&Amsterdam)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        format!("{day} 10:00")
+    );
+    assert_eq!(visit["announced"], false);
+}
+
+#[tokio::test]
+async fn a_double_booking_on_the_form_names_the_other_visit_and_plans_nothing() {
+    let p = signed_in().await;
+    let day = future_day(1);
+    plan_on_page(&p, day, "09:00", "11:00").await;
+    let response = post(
+        &p,
+        "/bezoeken/nieuw",
+        &plan_fields(&p, day, "10:30", "12:00"),
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("al een bezoek: bij Thuiszorg Het Anker"),
+        "names the clash"
+    );
+    assert!(html.contains(r#"value="10:30""#), "what was typed stays");
+    let token = p.app.token_for(INSPECTOR).await;
+    let all: Value = p
+        .app
+        .get("/api/v1/visits", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["total"], 1, "the second visit was not stored");
+}
+
+#[tokio::test]
+async fn bad_times_and_choices_get_a_message_beside_the_field() {
+    let p = signed_in().await;
+    let mut fields = plan_fields(&p, future_day(1), "12:00", "11:00");
+    fields.retain(|(k, _)| *k != "inspector_ids");
+    let response = post(&p, "/bezoeken/nieuw", &fields).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Het einde moet na het begin liggen."));
+    assert!(html.contains("Kies minstens één toezichthouder."));
+    let response = post(
+        &p,
+        "/bezoeken/nieuw",
+        &[
+            ("date", "31-02-2027".into()),
+            ("start_time", "negen".into()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Kies de aanbieder die u bezoekt."));
+    assert!(html.contains("Vul een bestaande datum in"));
+    assert!(html.contains("Vul een tijd in als uren en minuten"));
+    assert!(html.contains(r#"value="31-02-2027""#));
+}
+
+#[tokio::test]
+async fn rescheduling_and_cancelling_on_the_pages() {
+    let p = signed_in().await;
+    let day = future_day(3);
+    let id = plan_on_page(&p, day, "09:00", "11:00").await;
+    let edit = page(&p.app, &format!("/bezoeken/{id}/wijzigen")).await;
+    assert!(
+        edit.contains(r#"value="09:00""#),
+        "the current time is filled in"
+    );
+    let response = post(
+        &p,
+        &format!("/bezoeken/{id}/wijzigen"),
+        &[
+            ("date", day.format("%d-%m-%Y").to_string()),
+            ("start_time", "13.00".into()),
+            ("end_time", "15:00".into()),
+            ("inspector_ids", p.inspector_id.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let detail = page(&p.app, &format!("/bezoeken/{id}?melding=gewijzigd")).await;
+    assert!(detail.contains("13:00–15:00"));
+
+    // Without the confirmation tick nothing happens.
+    let response = post(&p, &format!("/bezoeken/{id}/annuleren"), &[]).await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        page(&p.app, &format!("/bezoeken/{id}"))
+            .await
+            .contains("<strong>Gepland</strong>")
+    );
+    let response = post(
+        &p,
+        &format!("/bezoeken/{id}/annuleren"),
+        &[("confirm", "ja".into())],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let detail = page(&p.app, &format!("/bezoeken/{id}?melding=geannuleerd")).await;
+    assert!(detail.contains("<strong>Geannuleerd</strong>"));
+    assert!(!detail.contains("Bezoek annuleren"), "no actions left");
+}
+
+async fn save_one(
+    p: &Pages,
+    id: &str,
+    criterion: &str,
+    rating: &str,
+    finding: &str,
+) -> (u16, Value) {
+    let response = post(
+        p,
+        &format!("/bezoeken/{id}/beoordeling/criterium"),
+        &[
+            ("criterion", criterion.into()),
+            ("rating", rating.into()),
+            ("finding", finding.into()),
+        ],
+    )
+    .await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// A visit planned on the form this morning (so it can be completed).
+async fn visit_today(p: &Pages) -> String {
+    let now = Utc::now().with_timezone(&Amsterdam);
+    let start = now - Duration::hours(2);
+    let end = now - Duration::hours(1);
+    let token = p.app.token_for(INSPECTOR).await;
+    let response = p
+        .app
+        .post_json(
+            "/api/v1/visits",
+            &json!({"provider_id": p.provider, "inspector_ids": [p.inspector_id], "starts_at": start.to_rfc3339(),
+                    "ends_at": end.to_rfc3339(), "announced": true, "reason": "proactief"}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let visit: Value = response.json().await.unwrap();
+    visit["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_tablet_form_saves_each_criterion_and_keeps_what_is_stored() {
+    let p = signed_in().await;
+    let id = visit_today(&p).await;
+    let form = page(&p.app, &format!("/bezoeken/{id}/beoordeling")).await;
+    assert!(form.contains(r#"<script src="/static/assessment.js" defer>"#));
+    assert!(form.contains(r#"name="rating_A1""#) && form.contains(r#"name="finding_C1""#));
+
+    let (status, first) = save_one(&p, &id, "A1", "voldoet", "").await;
+    assert_eq!(status, 200);
+    assert_eq!(first["overall"], "100%");
+    assert_eq!(
+        first["themes"][0],
+        json!({"theme": "A", "score": "100%", "assessed": 1})
+    );
+    let (status, again) = save_one(&p, &id, "A1", "voldoet", "").await;
+    assert_eq!(
+        (status, &again),
+        (200, &first),
+        "saving twice is saving once"
+    );
+
+    let (status, refused) = save_one(&p, &id, "A2", "voldoet_niet", " ").await;
+    assert_eq!(status, 422);
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("Beschrijf wat u zag")
+    );
+    let (status, _) = save_one(&p, &id, "A2", "voldoet_deels", "Het rooster ontbreekt.").await;
+    assert_eq!(status, 200);
+
+    // A reload shows what the server has: the draft survives.
+    let reloaded = page(&p.app, &format!("/bezoeken/{id}/beoordeling")).await;
+    assert!(reloaded.contains(r#"name="rating_A1" value="voldoet" checked"#));
+    assert!(reloaded.contains(r#"name="rating_A2" value="voldoet_deels" checked"#));
+    assert!(reloaded.contains("Het rooster ontbreekt."));
+    assert!(
+        reloaded.contains(r#"id="overall-score">75%"#),
+        "live score: (2+1)/4"
+    );
+
+    // The plain form (no script) refuses a missing finding beside the criterion, storing nothing.
+    let response = post(
+        &p,
+        &format!("/bezoeken/{id}/beoordeling"),
+        &[
+            ("rating_A1", "voldoet_niet".into()),
+            ("finding_A1", String::new()),
+            ("rating_B1", "voldoet".into()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("A1: Beschrijf wat u zag"));
+    let token = p.app.token_for(INSPECTOR).await;
+    let stored: Value = p
+        .app
+        .get(&format!("/api/v1/visits/{id}/assessment"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stored["ratings"].as_array().unwrap().len(),
+        2,
+        "B1 not half-written"
+    );
+    assert_eq!(stored["ratings"][0]["rating"], "voldoet");
+}
+
+#[tokio::test]
+async fn completing_on_the_page_makes_a_report_and_a_heronderzoek_follows_its_points() {
+    let p = signed_in().await;
+    let id = visit_today(&p).await;
+    save_one(&p, &id, "A1", "voldoet", "").await;
+    let (status, _) = save_one(&p, &id, "B1", "voldoet_niet", "Geen meldcode aanwezig.").await;
+    assert_eq!(status, 200);
+    let detail = page(&p.app, &format!("/bezoeken/{id}")).await;
+    assert!(detail.contains("Bezoek afronden"));
+    let response = post(&p, &format!("/bezoeken/{id}/afronden"), &[]).await;
+    assert_eq!(response.status(), 303);
+    let detail = page(&p.app, &format!("/bezoeken/{id}?melding=afgerond")).await;
+    assert!(detail.contains("Er is een concept-rapport gemaakt."));
+    assert!(detail.contains("<strong>Concept</strong>"));
+    assert!(
+        detail.contains("Geen meldcode aanwezig."),
+        "the improvement point"
+    );
+    assert!(detail.contains("Heronderzoek plannen"));
+    let closed = page(&p.app, &format!("/bezoeken/{id}/beoordeling")).await;
+    assert!(closed.contains("kan niet meer worden gewijzigd"));
+    let (status, _) = save_one(&p, &id, "A1", "voldoet_niet", "te laat").await;
+    assert_eq!(status, 409, "a completed visit stays as it was");
+
+    let token = p.app.token_for(INSPECTOR).await;
+    let reports: Value = p
+        .app
+        .get(&format!("/api/v1/visits/{id}"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reports["status"], "uitgevoerd");
+    let report_id = report_of(&p.app, &id).await;
+    let form = page(&p.app, &format!("/bezoeken/nieuw?report_id={report_id}")).await;
+    assert!(form.contains("Te controleren verbeterpunten"));
+    assert!(form.contains("Geen meldcode aanwezig."));
+    assert!(form.contains(r#"value="heronderzoek" checked"#));
+    let mut fields = plan_fields(&p, future_day(6), "09:00", "10:00");
+    fields.retain(|(k, _)| *k != "reason");
+    fields.push(("reason", "heronderzoek".into()));
+    fields.push(("report_id", report_id.to_string()));
+    let response = post(&p, "/bezoeken/nieuw", &fields).await;
+    assert_eq!(response.status(), 303);
+    let follow_up = response.headers()[LOCATION].to_str().unwrap().to_string();
+    let follow_up_id = follow_up
+        .trim_start_matches("/bezoeken/")
+        .split('?')
+        .next()
+        .unwrap();
+    let visit: Value = p
+        .app
+        .get(&format!("/api/v1/visits/{follow_up_id}"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(visit["reason"], "heronderzoek");
+    assert_eq!(visit["improvement_point_ids"].as_array().unwrap().len(), 1);
+    let detail = page(&p.app, &follow_up).await;
+    assert!(detail.contains("Te controleren verbeterpunten"));
+    assert!(
+        detail.contains("Vorig uitgevoerd bezoek"),
+        "compared with the completed visit"
+    );
+    assert!(
+        detail.contains("Geen meldcode aanwezig."),
+        "the previous finding beside it"
+    );
+
+    // Through the API a follow-up must be a heronderzoek of this provider's report.
+    let other = p
+        .app
+        .insert_provider("Zorg Elders", "GM0153", "GG1106")
+        .await;
+    let response = p
+        .app
+        .post_json(
+            "/api/v1/visits",
+            &json!({"provider_id": other, "inspector_ids": [p.inspector_id], "starts_at": "2030-01-08T09:00:00Z",
+                    "ends_at": "2030-01-08T10:00:00Z", "announced": true, "reason": "heronderzoek", "report_id": report_id}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "report_id");
+}
+
+async fn report_of(app: &TestApp, visit_id: &str) -> Uuid {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    toezicht::db::entities::report::Entity::find()
+        .filter(
+            toezicht::db::entities::report::Column::VisitId.eq(Uuid::parse_str(visit_id).unwrap()),
+        )
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a report")
+        .id
+}
+
+#[tokio::test]
+async fn the_visit_pages_are_for_the_region_only() {
+    let p = signed_in().await;
+    let id = plan_on_page(&p, future_day(1), "09:00", "10:00").await;
+    let provider_user = p
+        .app
+        .add_user(
+            "kwaliteit@anker.example",
+            Role::Provider,
+            None,
+            Some(p.provider),
+        )
+        .await;
+    let _ = provider_user;
+    p.app
+        .add_user(
+            "toezicht.haaglanden@ggd.example",
+            Role::Inspector,
+            Some("GG7014"),
+            None,
+        )
+        .await;
+    assert_eq!(post(&p, "/logout", &[]).await.status(), 303);
+    sign_in_on_page(&p.app, "toezicht.haaglanden@ggd.example").await;
+    assert_eq!(
+        p.app.get(&format!("/bezoeken/{id}"), None).await.status(),
+        404
+    );
+    assert_eq!(
+        p.app
+            .get(&format!("/bezoeken/{id}/beoordeling"), None)
+            .await
+            .status(),
+        404
+    );
+    let agenda = page(&p.app, "/bezoeken?inspector_id=all&view=list").await;
+    assert!(!agenda.contains("Thuiszorg Het Anker"));
+    assert_eq!(post(&p, "/logout", &[]).await.status(), 303);
+    sign_in_on_page(&p.app, "kwaliteit@anker.example").await;
+    assert_eq!(p.app.get("/bezoeken", None).await.status(), 403);
+    assert_eq!(
+        p.app.get(&format!("/bezoeken/{id}"), None).await.status(),
+        403
+    );
+}
