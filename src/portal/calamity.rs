@@ -42,6 +42,8 @@ struct Overview {
     layout: Layout,
     filed: Option<String>,
     reports: Vec<ReportRow>,
+    coming_visits: Vec<crate::portal::visits::PortalVisit>,
+    past_visits: Vec<crate::portal::visits::PortalVisit>,
 }
 
 pub async fn overview(
@@ -79,10 +81,13 @@ pub async fn overview(
                 && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
         .map(str::to_string);
+    let (coming_visits, past_visits) = crate::portal::visits::for_portal(&state.db, &user).await?;
     let page = Overview {
         layout: Layout::new("Portaal", Some(&user), &csrf.value, "/portaal"),
         filed,
         reports,
+        coming_visits,
+        past_visits,
     };
     Ok((csrf, state.templates.page("portal/index", &page)?).into_response())
 }

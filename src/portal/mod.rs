@@ -1,6 +1,7 @@
 //! `/portaal`: the provider's own pages. For now its mandatory calamity and violence reports
 //! (Wmo art. 3.4); reports for its response join here with the reports area.
 pub mod calamity;
+pub mod visits;
 
 use axum::Router;
 use axum::routing::get;

@@ -510,3 +510,152 @@ async fn the_visit_pages_are_for_the_region_only() {
         403
     );
 }
+
+/// Every endpoint and page a provider user can reach, for the unannounced-visit privacy rule.
+async fn provider_view(app: &TestApp, token: &str, provider: Uuid) -> String {
+    let mut seen = String::new();
+    for path in [
+        "/api/v1/visits".to_string(),
+        "/api/v1/visits?status=gepland".to_string(),
+        format!("/api/v1/visits?provider_id={provider}&from=2000-01-01&to=2100-01-01"),
+        "/api/v1/visits?per_page=200".to_string(),
+        format!("/api/v1/providers/{provider}"),
+        "/api/v1/providers".to_string(),
+        "/api/v1/me".to_string(),
+    ] {
+        let response = app.get(&path, Some(token)).await;
+        assert_eq!(response.status(), 200, "{path}");
+        seen.push_str(&response.text().await.unwrap());
+    }
+    seen
+}
+
+#[tokio::test]
+async fn a_provider_learns_of_an_unannounced_visit_nowhere_until_it_has_taken_place() {
+    let p = signed_in().await;
+    let announced = plan_on_page(&p, future_day(2), "09:00", "10:00").await;
+    // `plan_on_page` plans unannounced visits; make this one announced through the API instead.
+    let token = p.app.token_for(INSPECTOR).await;
+    p.app
+        .client
+        .patch(p.app.url(&format!("/api/v1/visits/{announced}")))
+        .bearer_auth(&token)
+        .json(&json!({"status": "geannuleerd"}))
+        .send()
+        .await
+        .unwrap();
+    let coming = {
+        let response = p
+            .app
+            .post_json(
+                "/api/v1/visits",
+                &json!({"provider_id": p.provider, "inspector_ids": [p.inspector_id], "starts_at": "2031-03-04T09:00:00Z",
+                        "ends_at": "2031-03-04T11:00:00Z", "announced": true, "reason": "proactief"}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let hidden_future = plan_on_page(&p, future_day(4), "13:00", "15:00").await;
+    let hidden_past = visit_today(&p).await;
+    p.app
+        .client
+        .patch(p.app.url(&format!("/api/v1/visits/{hidden_past}")))
+        .bearer_auth(&token)
+        .json(&json!({"inspector_ids": [p.inspector_id]}))
+        .send()
+        .await
+        .unwrap();
+    // visit_today plans announced visits; record this one as unannounced directly.
+    {
+        use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+        let id = Uuid::parse_str(&hidden_past).unwrap();
+        let mut row = toezicht::db::entities::visit::Entity::find_by_id(id)
+            .one(&p.app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_active_model();
+        row.announced = Set(false);
+        row.update(&p.app.db).await.unwrap();
+    }
+    save_one(&p, &hidden_past, "A1", "voldoet", "").await;
+
+    p.app
+        .add_user(
+            "kwaliteit@anker.example",
+            Role::Provider,
+            None,
+            Some(p.provider),
+        )
+        .await;
+    let provider_token = p.app.token_for("kwaliteit@anker.example").await;
+    let seen = provider_view(&p.app, &provider_token, p.provider).await;
+    assert!(seen.contains(&coming), "the announced visit is there");
+    for hidden in [&hidden_future, &hidden_past] {
+        assert!(
+            !seen.contains(hidden.as_str()),
+            "unannounced {hidden} leaked"
+        );
+        for path in [
+            format!("/api/v1/visits/{hidden}"),
+            format!("/api/v1/visits/{hidden}/assessment"),
+        ] {
+            let status = p.app.get(&path, Some(&provider_token)).await.status();
+            assert!(status == 404 || status == 403, "{path}: {status}");
+        }
+    }
+    let list: Value = p
+        .app
+        .get("/api/v1/visits", Some(&provider_token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1, "counts do not include it either");
+
+    // The portal: the announced visit with its date, nothing of the others.
+    assert_eq!(post(&p, "/logout", &[]).await.status(), 303);
+    sign_in_on_page(&p.app, "kwaliteit@anker.example").await;
+    let portal = page(&p.app, "/portaal").await;
+    assert!(
+        portal.contains("4 maart 2031"),
+        "announced visit in the portal"
+    );
+    assert!(portal.contains("10:00–12:00"));
+    let hidden_day = toezicht::domain::text::date_nl(future_day(4));
+    assert!(
+        !portal.contains(&hidden_day),
+        "unannounced date {hidden_day} leaked"
+    );
+    assert!(
+        !portal.contains("Laatst bezocht"),
+        "no visit has taken place yet"
+    );
+    let register = page(&p.app, &format!("/aanbieders/{}", p.provider)).await;
+    assert!(!register.contains(&hidden_day));
+
+    // Once it has taken place, the provider may know.
+    assert_eq!(post(&p, "/logout", &[]).await.status(), 303);
+    sign_in_on_page(&p.app, INSPECTOR).await;
+    let csrf = csrf_of(&page(&p.app, &format!("/bezoeken/{hidden_past}")).await);
+    let response = p
+        .app
+        .client
+        .post(p.app.url(&format!("/bezoeken/{hidden_past}/afronden")))
+        .form(&[("csrf_token", csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let seen = provider_view(&p.app, &provider_token, p.provider).await;
+    assert!(seen.contains(&hidden_past), "completed: now visible");
+    assert!(
+        !seen.contains(&hidden_future),
+        "the future one still is not"
+    );
+}
