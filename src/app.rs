@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
-use crate::{auth, framework, mail, portal, providers, regions, signals, visits};
+use crate::{auth, calendar, framework, mail, portal, providers, regions, signals, visits};
 
 /// Everything a handler needs; cheap to clone (a pool handle, a mailer and `Arc`s).
 #[derive(Clone)]
@@ -84,7 +84,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(framework::api_router())
                 .merge(signals::api_router())
                 .merge(mail::api_router())
-                .merge(visits::api_router()),
+                .merge(visits::api_router())
+                .merge(calendar::api_router()),
         )
         .split_for_parts()
 }
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::router())
         .merge(mail::router())
         .merge(visits::router())
+        .merge(calendar::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))

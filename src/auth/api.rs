@@ -114,12 +114,8 @@ pub async fn delete_session(
     security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 401, body = Problem)))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Json<UserView> {
-    let calendar_url = (user.role == Role::Inspector).then(|| {
-        format!(
-            "{}/calendar/{}.ics",
-            state.config.base_url, user.calendar_token
-        )
-    });
+    let calendar_url = (user.role == Role::Inspector)
+        .then(|| crate::calendar::feed_url(&state.config.base_url, &user.calendar_token));
     Json(UserView {
         id: user.id,
         email: user.email,

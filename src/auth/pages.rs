@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::auth::sessions::{self, SessionKind};
 use crate::db::entities::{provider, region};
+use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfToken};
 use crate::web::current_user::{CurrentUser, MaybeUser, SESSION_COOKIE};
@@ -107,7 +108,7 @@ pub async fn login(
                     .secure(state.config.secure_cookies())
                     .max_age(cookie_max_age(state.config.session_ttl_hours))
                     .build();
-                let role = crate::domain::role::Role::parse(&signed_in.user.role)
+                let role = Role::parse(&signed_in.user.role)
                     .ok_or_else(|| AppError::internal("unknown role"))?;
                 let mut response =
                     Redirect::to(&nav::after_sign_in(&form.next, role)).into_response();
@@ -163,12 +164,22 @@ struct AccountPage {
     role_label: &'static str,
     region_name: Option<String>,
     provider_name: Option<String>,
+    /// Inspectors: the secret address of their visits' calendar feed.
+    calendar_url: Option<String>,
+    calendar_renewed: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountQuery {
+    #[serde(rename = "nieuwe-agenda-link")]
+    calendar_renewed: Option<String>,
 }
 
 pub async fn account(
     State(state): State<AppState>,
     user: CurrentUser,
     csrf: CsrfToken,
+    Query(query): Query<AccountQuery>,
 ) -> AppResult<(CsrfToken, Html<String>)> {
     let region_name = match &user.region_code {
         Some(code) => region::Entity::find_by_id(code.clone())
@@ -191,6 +202,9 @@ pub async fn account(
         role_label: user.role.label_nl(),
         region_name,
         provider_name,
+        calendar_url: (user.role == Role::Inspector)
+            .then(|| crate::calendar::feed_url(&state.config.base_url, &user.calendar_token)),
+        calendar_renewed: query.calendar_renewed.is_some() && user.role == Role::Inspector,
     };
     let html = state.templates.page("auth/account", &page)?;
     Ok((csrf, html))

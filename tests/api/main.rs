@@ -1,11 +1,14 @@
 //! Integration tests: one binary, each test against the real app on its own database.
 mod auth;
+mod calendar;
+mod calendar_access;
 mod cli;
 mod conventions;
 mod framework;
 mod framework_pages;
 mod helpers;
 mod html;
+mod ical;
 mod mail;
 mod mail_admin;
 mod portal;

@@ -609,6 +609,11 @@ async fn a_provider_learns_of_an_unannounced_visit_nowhere_until_it_has_taken_pl
             assert!(status == 404 || status == 403, "{path}: {status}");
         }
     }
+    let feed = p
+        .app
+        .get("/api/v1/calendar.ics", Some(&provider_token))
+        .await;
+    assert_eq!(feed.status(), 403, "a provider has no calendar feed");
     let list: Value = p
         .app
         .get("/api/v1/visits", Some(&provider_token))

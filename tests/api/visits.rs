@@ -7,16 +7,19 @@ use uuid::Uuid;
 
 use crate::helpers::{TestApp, problem};
 
-struct Setup {
-    inspector: String,
-    inspector_id: Value,
-    provider: Uuid,
+pub(crate) struct Setup {
+    pub(crate) inspector: String,
+    pub(crate) inspector_id: Value,
+    pub(crate) provider: Uuid,
 }
 
 async fn setup(app: &TestApp) -> Setup {
-    let provider = app
-        .insert_provider("Thuiszorg Het Anker", "GM0153", "GG1106")
-        .await;
+    setup_with_provider(app, "Thuiszorg Het Anker").await
+}
+
+/// A provider of that name in GGD Twente and an inspector of Twente with a bearer token.
+pub(crate) async fn setup_with_provider(app: &TestApp, provider_name: &str) -> Setup {
+    let provider = app.insert_provider(provider_name, "GM0153", "GG1106").await;
     let inspector = app.inspector_token("GG1106").await;
     let me: Value = app
         .get("/api/v1/me", Some(&inspector))
@@ -40,13 +43,19 @@ fn at(days: i64, hour: i64) -> String {
     (day + Duration::hours(hour)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn body(s: &Setup, start: String, end: String, announced: bool) -> Value {
+pub(crate) fn body(s: &Setup, start: String, end: String, announced: bool) -> Value {
     json!({"provider_id": s.provider, "inspector_ids": [s.inspector_id], "starts_at": start, "ends_at": end,
            "announced": announced, "reason": "proactief"})
 }
 
 /// Plans a visit as the region's inspector and returns it (for tests about what comes after).
-async fn plan(app: &TestApp, s: &Setup, start: String, end: String, announced: bool) -> Value {
+pub(crate) async fn plan(
+    app: &TestApp,
+    s: &Setup,
+    start: String,
+    end: String,
+    announced: bool,
+) -> Value {
     let response = app
         .post_json(
             "/api/v1/visits",
