@@ -27,6 +27,11 @@ pub fn date_nl(date: NaiveDate) -> String {
     )
 }
 
+/// `16 november`: a date within a week or year that is already named.
+pub fn day_month_nl(date: NaiveDate) -> String {
+    format!("{} {}", date.day(), MONTHS[date.month0() as usize])
+}
+
 /// The Dutch calendar day of a moment: `22 november 2026`.
 pub fn day_nl(at: DateTime<Utc>) -> String {
     date_nl(at.with_timezone(&Amsterdam).date_naive())

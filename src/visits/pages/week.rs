@@ -4,7 +4,7 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use crate::domain::local_time::weekday_nl;
-use crate::domain::text::date_nl;
+use crate::domain::text::day_month_nl;
 
 #[derive(Debug, Serialize)]
 pub struct Day<T> {
@@ -29,7 +29,7 @@ pub fn days<T>(monday: NaiveDate, today: NaiveDate, items: Vec<(NaiveDate, T)>) 
         .filter(|(i, (_, items))| *i < 5 || !items.is_empty())
         .map(|(_, (date, items))| Day {
             weekday: weekday_nl(date),
-            date: date_nl(date),
+            date: day_month_nl(date),
             today: date == today,
             items,
         })
@@ -62,7 +62,7 @@ mod tests {
         assert_eq!(week[1].items, ["a", "b"]);
         assert!(week[2].today);
         assert_eq!(week[5].items, ["c"]);
-        assert_eq!(week[0].date, "23 november 2026");
+        assert_eq!(week[0].date, "23 november");
     }
 
     #[test]
