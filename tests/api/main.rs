@@ -2,6 +2,7 @@
 mod auth;
 mod cli;
 mod conventions;
+mod demo;
 mod framework;
 mod framework_pages;
 mod helpers;
