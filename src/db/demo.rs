@@ -111,6 +111,8 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<()> {
     }
     load_demo_providers(&txn).await?;
     crate::db::demo_signals::load(&txn, DEMO_PROVIDER_ID).await?;
+    // After the signals, so that visits made because of a signal can link it.
+    crate::db::demo_visits::load(&txn, DEMO_PROVIDER_ID).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -1,6 +1,10 @@
 //! Database connection, migrations and the data the application loads itself.
 pub mod demo;
+mod demo_ratings;
+mod demo_reports;
 pub mod demo_signals;
+mod demo_visits;
+mod demo_visits_data;
 pub mod entities;
 pub mod fixtures;
 

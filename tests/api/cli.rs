@@ -356,6 +356,27 @@ async fn serve_demo_prints_demo_users_who_can_sign_in_and_loads_them_once() {
     assert!(
         !twente_signals.is_empty() && twente_signals.iter().all(|s| s["region_code"] == "GG1106")
     );
+
+    // Demo visits (their story is checked in `demo.rs`): the inspector's completed visits.
+    let session: Value = client
+        .post(format!("{address}/api/v1/session"))
+        .json(&json!({"email": "toezichthouder.twente@toezicht.example", "password": toezicht::db::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let done: Value = client
+        .get(format!("{address}/api/v1/visits?status=uitgevoerd"))
+        .bearer_auth(session["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(done["total"].as_u64().unwrap() >= 12, "{done}");
     child.kill().await.unwrap();
 
     // A second start finds the demo data present and starts just the same.

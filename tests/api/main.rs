@@ -4,6 +4,7 @@ mod calendar;
 mod calendar_access;
 mod cli;
 mod conventions;
+mod demo;
 mod framework;
 mod framework_pages;
 mod helpers;
