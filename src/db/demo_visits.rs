@@ -20,7 +20,8 @@ use uuid::Uuid;
 use super::demo_ratings::{DemoRating, ratings_for};
 use super::demo_visits_data::{DemoVisit, Outcome, REGIONS, RegionPlan, Stage, Who};
 use crate::db::entities::{
-    provider, signal, user, visit, visit_inspector, visit_rating, visit_signal,
+    improvement_point, provider, report, signal, user, visit, visit_improvement_point,
+    visit_inspector, visit_rating, visit_signal,
 };
 use crate::domain::working_days::{dutch_date, is_working_day};
 use crate::error::AppResult;
@@ -70,6 +71,9 @@ pub async fn load<C: ConnectionTrait>(db: &C, demo_provider: Uuid) -> AppResult<
             let made = insert_visit(db, &framework, &inspector, target, demo, times, now).await?;
             if matches!(demo.reason, Reason::Signaal | Reason::Calamiteit) {
                 link_signal(db, &made).await?;
+            }
+            if demo.reason == Reason::Heronderzoek {
+                link_follow_up(db, &made, now).await?;
             }
             if let Outcome::Done { niet, deels, stage } = demo.outcome {
                 let ratings = ratings_for(&framework, seed, niet, deels);
@@ -205,6 +209,44 @@ async fn insert_visit<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(made)
+}
+
+/// A heronderzoek re-examines the improvement points of the provider's previous report: a
+/// past one all of them (they were open then), a planned one those still open.
+async fn link_follow_up<C: ConnectionTrait>(
+    db: &C,
+    made: &visit::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(previous) = report::Entity::find()
+        .filter(report::Column::ProviderId.eq(made.provider_id))
+        .filter(report::Column::CreatedAt.lt(made.starts_at))
+        .order_by_desc(report::Column::CreatedAt)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut points = improvement_point::Entity::find()
+        .filter(improvement_point::Column::ReportId.eq(previous.id));
+    if made.starts_at > now {
+        points = points.filter(improvement_point::Column::Status.eq("open"));
+    }
+    let links: Vec<visit_improvement_point::ActiveModel> = points
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| visit_improvement_point::ActiveModel {
+            visit_id: Set(made.id),
+            improvement_point_id: Set(p.id),
+        })
+        .collect();
+    if !links.is_empty() {
+        visit_improvement_point::Entity::insert_many(links)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Links the provider's latest signal from before the visit, both ways: the visit lists it
