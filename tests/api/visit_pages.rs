@@ -422,6 +422,13 @@ async fn completing_on_the_page_makes_a_report_and_a_heronderzoek_follows_its_po
         .unwrap();
     assert_eq!(visit["reason"], "heronderzoek");
     assert_eq!(visit["improvement_point_ids"].as_array().unwrap().len(), 1);
+    let assess = page(&p.app, &format!("/bezoeken/{follow_up_id}/beoordeling")).await;
+    let b1 = assess.find("<strong>B1</strong>").unwrap();
+    assert!(
+        assess[b1..b1 + 200].contains("verbeterpunt controleren"),
+        "the point to re-examine stands out"
+    );
+    assert_eq!(assess.matches("verbeterpunt controleren").count(), 1);
     let detail = page(&p.app, &follow_up).await;
     assert!(detail.contains("Te controleren verbeterpunten"));
     assert!(

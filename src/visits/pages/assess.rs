@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::audit::Actor;
-use crate::db::entities::{provider, visit, visit_rating};
+use crate::db::entities::{improvement_point, provider, visit, visit_rating};
 use crate::domain::text::{day_nl, percent_nl};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::framework::domain::{FrameworkDoc, Rating};
@@ -43,6 +43,8 @@ struct CriterionBlock {
     levels: Vec<Level>,
     finding: String,
     previous: Option<String>,
+    /// An open improvement point this heronderzoek re-examines.
+    follow_up: bool,
     error: Option<String>,
 }
 
@@ -109,6 +111,22 @@ async fn render(
         Some(p) => stored(state, p.id).await?,
         None => HashMap::new(),
     };
+    let point_ids = queries::links(&state.db, &[found.id])
+        .await?
+        .remove(&found.id)
+        .unwrap_or_default()
+        .improvement_points;
+    let follow_up: Vec<String> = if point_ids.is_empty() {
+        Vec::new()
+    } else {
+        improvement_point::Entity::find()
+            .filter(improvement_point::Column::Id.is_in(point_ids))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|p| p.criterion_code)
+            .collect()
+    };
     let label = |code: &str| {
         Rating::parse(code)
             .and_then(|r| framework.rating(r))
@@ -152,6 +170,7 @@ async fn render(
                                     }
                                 })
                             }),
+                            follow_up: follow_up.contains(&c.code),
                             error: errors.get(&c.code).cloned(),
                         }
                     })
