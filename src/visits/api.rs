@@ -13,6 +13,7 @@ use crate::db::entities::visit;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, Problem};
 use crate::providers::queries as providers;
+use crate::visits::notify::Notifier;
 use crate::visits::plan::{self, NewVisit, Plan};
 use crate::visits::queries::{self, Links, ListFilter, Scope};
 use crate::visits::rules::{Reason, VisitStatus};
@@ -114,7 +115,15 @@ pub async fn create(
         signal_ids: body.signal_ids,
         report_id: body.report_id,
     };
-    let created = plan::create(&state.db, &Actor::from(&user), &provider, new).await?;
+    let created = plan::create(
+        &state.db,
+        &Notifier::of(&state),
+        &Actor::from(&user),
+        &provider,
+        new,
+    )
+    .await?;
+    state.wake_mail_worker();
     Ok((StatusCode::CREATED, Json(view_of(&state, created).await?)))
 }
 
@@ -269,6 +278,16 @@ pub async fn update(
         } else {
             None
         };
-    let updated = plan::update(&state.db, &scope, &Actor::from(&user), id, plan, cancel).await?;
+    let updated = plan::update(
+        &state.db,
+        &Notifier::of(&state),
+        &scope,
+        &Actor::from(&user),
+        id,
+        plan,
+        cancel,
+    )
+    .await?;
+    state.wake_mail_worker();
     Ok(Json(view_of(&state, updated).await?))
 }

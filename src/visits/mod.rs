@@ -2,6 +2,7 @@
 pub mod api;
 pub mod assessment;
 pub mod complete;
+pub mod notify;
 pub mod pages;
 pub mod plan;
 pub mod queries;

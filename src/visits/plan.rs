@@ -18,6 +18,7 @@ use crate::db::entities::{
 use crate::domain::role::Role;
 use crate::domain::text::datetime_nl;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::visits::notify::{self, Change, Notifier};
 use crate::visits::queries;
 use crate::visits::rules::{Reason, VisitStatus};
 
@@ -194,6 +195,7 @@ async fn follow_up_points(
 
 pub async fn create(
     db: &DatabaseConnection,
+    notifier: &Notifier<'_>,
     actor: &Actor,
     provider: &provider::Model,
     new: NewVisit,
@@ -241,6 +243,7 @@ pub async fn create(
         .exec_without_returning(&txn)
         .await?;
     }
+    notify::visit_changed(&txn, notifier, provider, &created, Change::Planned).await?;
     let snapshot = json!({"provider_id": provider.id, "starts_at": plan.starts_at, "ends_at": plan.ends_at, "announced": announced, "reason": reason.as_str(), "inspector_ids": plan.inspector_ids, "report_id": report_id});
     audit::record(
         &txn,
@@ -258,6 +261,7 @@ pub async fn create(
 /// Reschedules a planned visit (times, inspectors) or cancels it.
 pub async fn update(
     db: &DatabaseConnection,
+    notifier: &Notifier<'_>,
     scope: &queries::Scope,
     actor: &Actor,
     id: Uuid,
@@ -287,6 +291,20 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
+    let change = if cancel {
+        Some(Change::Cancelled)
+    } else if (updated.starts_at, updated.ends_at) != (current.starts_at, current.ends_at) {
+        Some(Change::Moved)
+    } else {
+        None
+    };
+    if let Some(change) = change {
+        let the_provider = provider::Entity::find_by_id(updated.provider_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::internal("visit without provider"))?;
+        notify::visit_changed(&txn, notifier, &the_provider, &updated, change).await?;
+    }
     let after = json!({"starts_at": updated.starts_at, "ends_at": updated.ends_at, "status": updated.status});
     let changes = audit::diff(&before, &after);
     if !changes.is_empty() {

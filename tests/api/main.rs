@@ -21,5 +21,6 @@ mod signal_pages;
 mod signal_staff_pages;
 mod signals;
 mod smtp_sink;
+mod visit_mail;
 mod visit_pages;
 mod visits;

@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::providers::queries as providers;
 use crate::signals::rules::SignalStatus;
 use crate::signals::staff_common::Choice;
+use crate::visits::notify::Notifier;
 use crate::visits::pages::common::{inspectors, region_of, staff};
 use crate::visits::pages::detail::{PointLine, point_lines};
 use crate::visits::plan::{self, NewVisit, Plan};
@@ -410,8 +411,17 @@ pub async fn create(
             .collect(),
         report_id: Uuid::parse_str(&form.report_id).ok(),
     };
-    match plan::create(&state.db, &Actor::from(&user), &provider, new).await {
+    match plan::create(
+        &state.db,
+        &Notifier::of(&state),
+        &Actor::from(&user),
+        &provider,
+        new,
+    )
+    .await
+    {
         Ok(created) => {
+            state.wake_mail_worker();
             Ok(Redirect::to(&format!("/bezoeken/{}?melding=gepland", created.id)).into_response())
         }
         Err(err) => rejected(&state, &user, &csrf, new_target(), &form, err).await,
@@ -512,6 +522,7 @@ pub async fn update(
     };
     match plan::update(
         &state.db,
+        &Notifier::of(&state),
         &Scope::of(&user),
         &Actor::from(&user),
         found.id,
@@ -521,6 +532,7 @@ pub async fn update(
     .await
     {
         Ok(_) => {
+            state.wake_mail_worker();
             Ok(Redirect::to(&format!("/bezoeken/{}?melding=gewijzigd", found.id)).into_response())
         }
         Err(err) => rejected(&state, &user, &csrf, target, &form, err).await,
@@ -546,6 +558,7 @@ pub async fn cancel(
     }
     plan::update(
         &state.db,
+        &Notifier::of(&state),
         &Scope::of(&user),
         &Actor::from(&user),
         found.id,
@@ -553,6 +566,7 @@ pub async fn cancel(
         true,
     )
     .await?;
+    state.wake_mail_worker();
     Ok(Redirect::to(&format!("/bezoeken/{}?melding=geannuleerd", found.id)).into_response())
 }
 
