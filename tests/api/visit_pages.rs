@@ -37,6 +37,13 @@ async fn signed_in() -> Pages {
     }
 }
 
+/// A JSON answer of the API to the bearer token.
+async fn api(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app.get(path, Some(token)).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.unwrap()
+}
+
 async fn page(app: &TestApp, path: &str) -> String {
     let response = app.get(path, None).await;
     assert_eq!(response.status(), 200, "{path}");
@@ -130,13 +137,7 @@ async fn an_inspector_plans_on_the_form_and_finds_the_visit_in_week_and_list() {
 
     // The API agrees about the time: 10:00 Dutch time.
     let token = p.app.token_for(INSPECTOR).await;
-    let visit: Value = p
-        .app
-        .get(&format!("/api/v1/visits/{id}"), Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let visit: Value = api(&p.app, &token, &format!("/api/v1/visits/{id}")).await;
     let starts: chrono::DateTime<Utc> = visit["starts_at"].as_str().unwrap().parse().unwrap();
     assert_eq!(
         starts
@@ -167,13 +168,7 @@ async fn a_double_booking_on_the_form_names_the_other_visit_and_plans_nothing() 
     );
     assert!(html.contains(r#"value="10:30""#), "what was typed stays");
     let token = p.app.token_for(INSPECTOR).await;
-    let all: Value = p
-        .app
-        .get("/api/v1/visits", Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Value = api(&p.app, &token, "/api/v1/visits").await;
     assert_eq!(all["total"], 1, "the second visit was not stored");
 }
 
@@ -348,13 +343,7 @@ async fn the_tablet_form_saves_each_criterion_and_keeps_what_is_stored() {
     let html = response.text().await.unwrap();
     assert!(html.contains("A1: Beschrijf wat u zag"));
     let token = p.app.token_for(INSPECTOR).await;
-    let stored: Value = p
-        .app
-        .get(&format!("/api/v1/visits/{id}/assessment"), Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored: Value = api(&p.app, &token, &format!("/api/v1/visits/{id}/assessment")).await;
     assert_eq!(
         stored["ratings"].as_array().unwrap().len(),
         2,
@@ -388,13 +377,7 @@ async fn completing_on_the_page_makes_a_report_and_a_heronderzoek_follows_its_po
     assert_eq!(status, 409, "a completed visit stays as it was");
 
     let token = p.app.token_for(INSPECTOR).await;
-    let reports: Value = p
-        .app
-        .get(&format!("/api/v1/visits/{id}"), Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let reports: Value = api(&p.app, &token, &format!("/api/v1/visits/{id}")).await;
     assert_eq!(reports["status"], "uitgevoerd");
     let report_id = report_of(&p.app, &id).await;
     let form = page(&p.app, &format!("/bezoeken/nieuw?report_id={report_id}")).await;
@@ -413,13 +396,7 @@ async fn completing_on_the_page_makes_a_report_and_a_heronderzoek_follows_its_po
         .split('?')
         .next()
         .unwrap();
-    let visit: Value = p
-        .app
-        .get(&format!("/api/v1/visits/{follow_up_id}"), Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let visit: Value = api(&p.app, &token, &format!("/api/v1/visits/{follow_up_id}")).await;
     assert_eq!(visit["reason"], "heronderzoek");
     assert_eq!(visit["improvement_point_ids"].as_array().unwrap().len(), 1);
     let assess = page(&p.app, &format!("/bezoeken/{follow_up_id}/beoordeling")).await;
@@ -621,13 +598,7 @@ async fn a_provider_learns_of_an_unannounced_visit_nowhere_until_it_has_taken_pl
         .get("/api/v1/calendar.ics", Some(&provider_token))
         .await;
     assert_eq!(feed.status(), 403, "a provider has no calendar feed");
-    let list: Value = p
-        .app
-        .get("/api/v1/visits", Some(&provider_token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = api(&p.app, &provider_token, "/api/v1/visits").await;
     assert_eq!(list["total"], 1, "counts do not include it either");
 
     // The portal: the announced visit with its date, nothing of the others.
