@@ -434,6 +434,37 @@ async fn completing_on_the_page_makes_a_report_and_a_heronderzoek_follows_its_po
     assert_eq!(response.status(), 422);
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "report_id");
+
+    // Another region's inspector learns nothing of the report, not even through the hidden field.
+    assert_eq!(post(&p, "/logout", &[]).await.status(), 303);
+    p.app
+        .add_user(
+            "toezicht.haaglanden@ggd.example",
+            Role::Inspector,
+            Some("GG7014"),
+            None,
+        )
+        .await;
+    sign_in_on_page(&p.app, "toezicht.haaglanden@ggd.example").await;
+    let form = page(&p.app, &format!("/bezoeken/nieuw?report_id={report_id}")).await;
+    assert!(!form.contains("Geen meldcode aanwezig."));
+    let response = post(
+        &p,
+        "/bezoeken/nieuw",
+        &[
+            ("report_id", report_id.to_string()),
+            ("reason", "heronderzoek".into()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        !response
+            .text()
+            .await
+            .unwrap()
+            .contains("Geen meldcode aanwezig.")
+    );
 }
 
 async fn report_of(app: &TestApp, visit_id: &str) -> Uuid {

@@ -195,7 +195,7 @@ async fn render(
         .collect();
     let signals = signal_choices(state, &scope, form).await?;
     let follow_up_points = match Uuid::parse_str(&form.report_id) {
-        Ok(report_id) => open_points_of(state, report_id).await?,
+        Ok(report_id) => open_points_of(state, &scope, report_id).await?,
         Err(_) => Vec::new(),
     };
     let page = FormPage {
@@ -287,7 +287,20 @@ async fn signal_choices(
         .collect())
 }
 
-async fn open_points_of(state: &AppState, report_id: Uuid) -> AppResult<Vec<PointLine>> {
+/// The open points of a report in the caller's region; a report elsewhere shows nothing (the
+/// form's hidden field is typed by the browser, so it is checked like any other input).
+async fn open_points_of(
+    state: &AppState,
+    scope: &Scope,
+    report_id: Uuid,
+) -> AppResult<Vec<PointLine>> {
+    let visible = report::Entity::find_by_id(report_id)
+        .one(&state.db)
+        .await?
+        .is_some_and(|r| region_of(scope).is_none_or(|code| code == r.region_code));
+    if !visible {
+        return Ok(Vec::new());
+    }
     let ids: Vec<Uuid> = crate::db::entities::improvement_point::Entity::find()
         .filter(crate::db::entities::improvement_point::Column::ReportId.eq(report_id))
         .filter(crate::db::entities::improvement_point::Column::Status.eq("open"))
