@@ -10,7 +10,8 @@
   var form = document.getElementById("assessment");
   if (!form || form.dataset.editable !== "ja") return;
 
-  var storageKey = "toezicht-beoordeling-" + form.dataset.visit;
+  // Per visit and per person: on a shared tablet one inspector's draft is never sent as another's.
+  var storageKey = "toezicht-beoordeling-" + form.dataset.visit + "-" + form.dataset.user;
   var saveUrl = form.dataset.saveUrl;
   var csrf = form.querySelector("input[name=csrf_token]").value;
   var statusEl = document.getElementById("save-status");
@@ -19,6 +20,7 @@
   var busy = false;
   var retryTimer = null;
   var typingTimers = {};
+  var confirmed = {}; // what the server holds, per criterion, as far as this page knows
 
   function readStore() {
     try {
@@ -100,10 +102,17 @@
     }, 10000);
   }
 
+  // The server trims a finding, so spaces around it do not make a difference.
+  function same(a, b) {
+    return !!a && !!b && a.rating === b.rating && a.finding.trim() === b.finding.trim();
+  }
+
   function changed(code) {
     var values = valuesOf(code);
     if (!values.rating) return;
     delete blocked[code];
+    // `base`: what the server held when this change was made, to recognise a stale draft later.
+    values.base = confirmed[code];
     pending[code] = values;
     writeStore();
     mark(code, "Nog niet opgeslagen");
@@ -148,10 +157,11 @@
     })
       .then(function (res) {
         var json = (res.headers.get("content-type") || "").indexOf("application/json") === 0;
-        if (!json) {
-          // A sign-in page instead of an answer: the session has ended.
+        if (res.redirected && new URL(res.url).pathname === "/login") {
+          // Sent to the sign-in page: the session has ended.
           throw { session: true };
         }
+        if (!json) throw { status: res.status };
         return res.json().then(function (data) {
           return { status: res.status, data: data };
         });
@@ -160,7 +170,8 @@
         busy = false;
         if (answer.status === 200) {
           var now = pending[code];
-          if (now && now.rating === sent.rating && now.finding === sent.finding) delete pending[code];
+          confirmed[code] = { rating: sent.rating, finding: sent.finding };
+          if (same(now, sent)) delete pending[code];
           writeStore();
           clearError(code);
           mark(code, "Opgeslagen");
@@ -184,6 +195,12 @@
           setStatus(
             "Uw sessie is verlopen. Log opnieuw in (in een ander tabblad); uw invoer blijft op dit apparaat bewaard."
           );
+        } else if (problem && problem.status) {
+          setStatus(
+            "Opslaan lukte niet (fout " +
+              problem.status +
+              "). Uw invoer blijft op dit apparaat bewaard; het wordt zo opnieuw geprobeerd."
+          );
         } else {
           setStatus(
             "Geen verbinding. Uw invoer is op dit apparaat bewaard en wordt verstuurd zodra er weer verbinding is."
@@ -193,14 +210,30 @@
       });
   }
 
-  // Put back what was entered here but never reached the server (a reload, a lost connection).
+  // What the server sent with the page.
+  form.querySelectorAll("fieldset[data-criterion]").forEach(function (set) {
+    var code = set.dataset.criterion;
+    var values = valuesOf(code);
+    confirmed[code] = values.rating ? values : undefined;
+  });
+
+  // Put back what was entered here but never reached the server (a reload, a lost connection),
+  // unless the server already has it, or has since been given something else (another device,
+  // a colleague): that newer rating stands.
   Object.keys(pending).forEach(function (code) {
     var set = fieldset(code);
-    if (!set) {
+    var draft = pending[code];
+    if (!set || same(draft, confirmed[code])) {
       delete pending[code];
       return;
     }
-    var draft = pending[code];
+    var base = draft.base;
+    var unchanged = base ? same(base, confirmed[code]) : !confirmed[code];
+    if (!unchanged) {
+      delete pending[code];
+      mark(code, "Een wijziging op dit apparaat is niet verstuurd: intussen is hier een ander oordeel opgeslagen.");
+      return;
+    }
     set.querySelectorAll("input[type=radio]").forEach(function (radio) {
       radio.checked = radio.value === draft.rating;
     });
@@ -222,11 +255,6 @@
     typingTimers[code] = window.setTimeout(function () {
       changed(code);
     }, 800);
-  });
-  form.addEventListener("submit", function () {
-    // The whole form goes to the server now; the local copy is no longer needed.
-    pending = {};
-    writeStore();
   });
   window.addEventListener("online", flush);
   if (Object.keys(pending).length) flush();

@@ -21,10 +21,33 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, &'static str> {
         return Err("Vul een datum in.");
     }
     let normalised = input.replace(['/', '.'], "-");
-    NaiveDate::parse_from_str(&normalised, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(&normalised, "%d-%m-%Y"))
-        .map_err(|_| "Vul een bestaande datum in, zoals 24-11-2026.")
+    let parts: Vec<&str> = normalised.split('-').collect();
+    // chrono reads `%Y` as any number of digits (and a sign): `24-11-26` would be the year 26.
+    let year_first = parts.first().is_some_and(|p| p.len() == 4);
+    let year_last = parts.last().is_some_and(|p| p.len() == 4);
+    let all_digits = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let date = if !all_digits {
+        None
+    } else if year_first {
+        NaiveDate::parse_from_str(&normalised, "%Y-%m-%d").ok()
+    } else if year_last {
+        NaiveDate::parse_from_str(&normalised, "%d-%m-%Y").ok()
+    } else {
+        return Err("Schrijf het jaar met vier cijfers, zoals 24-11-2026.");
+    };
+    let date = date.ok_or("Vul een bestaande datum in, zoals 24-11-2026.")?;
+    if !(YEARS.0..=YEARS.1).contains(&date.year()) {
+        return Err("Vul een datum tussen 2000 en 2100 in.");
+    }
+    Ok(date)
 }
+
+/// The years a visit can lie in: supervision records go back to the Wmo 2015 at most, and far
+/// future dates are typing errors.
+pub const YEARS: (i32, i32) = (2000, 2100);
 
 /// A clock time as `09:30`, `9:30` or `9.30`.
 pub fn parse_time(input: &str) -> Result<NaiveTime, &'static str> {
@@ -101,6 +124,16 @@ mod tests {
         assert_eq!(parse_date(" 24-11-2026 "), Ok(d(2026, 11, 24)));
         assert_eq!(parse_date("24/11/2026"), Ok(d(2026, 11, 24)));
         assert!(parse_date("31-11-2026").is_err());
+        assert_eq!(
+            parse_date("24-11-26"),
+            Err("Schrijf het jaar met vier cijfers, zoals 24-11-2026.")
+        );
+        assert!(parse_date("-262143-01-01").is_err());
+        assert!(parse_date("+262142-12-31").is_err());
+        assert_eq!(
+            parse_date("01-01-1850"),
+            Err("Vul een datum tussen 2000 en 2100 in.")
+        );
         assert_eq!(parse_date(""), Err("Vul een datum in."));
     }
 

@@ -23,7 +23,7 @@ fn row(v: &visit::Model) -> PortalVisit {
     PortalVisit {
         day: day_nl(v.starts_at),
         time: format!("{}–{}", clock_nl(v.starts_at), clock_nl(v.ends_at)),
-        reason: Reason::parse(&v.reason).map_or("", Reason::label_nl),
+        reason: Reason::parse(&v.reason).map_or("", Reason::label_for_provider),
     }
 }
 

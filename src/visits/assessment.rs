@@ -27,6 +27,10 @@ use crate::web::current_user::CurrentUser;
 use crate::web::json::ApiJson;
 use crate::web::parse_id;
 
+/// Every criterion may carry a finding of up to 5000 characters, so a whole assessment can be
+/// larger than the 64 KiB other requests get.
+pub const MAX_BODY: usize = 512 * 1024;
+
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct RatingInput {
     /// Criterion code of the visit's framework version, e.g. `A1`.

@@ -10,6 +10,7 @@ pub mod rules;
 pub mod scoring;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,7 +21,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::create, api::list))
         .routes(routes!(api::show, api::update))
-        .routes(routes!(assessment::put, assessment::get))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(assessment::put, assessment::get))
+                .layer(DefaultBodyLimit::max(assessment::MAX_BODY)),
+        )
         .routes(routes!(complete::complete))
 }
 
@@ -38,7 +43,9 @@ pub fn router() -> Router<AppState> {
         .route("/bezoeken/{id}/afronden", post(form::complete))
         .route(
             "/bezoeken/{id}/beoordeling",
-            get(assess::form).post(assess::save_all),
+            get(assess::form)
+                .post(assess::save_all)
+                .layer(DefaultBodyLimit::max(assessment::MAX_BODY)),
         )
         .route(
             "/bezoeken/{id}/beoordeling/criterium",

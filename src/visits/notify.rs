@@ -67,7 +67,7 @@ fn wording(change: Change, day: &str) -> (String, &'static str, &'static str) {
     }
 }
 
-/// Queues the message for an announced visit; does nothing for an unannounced one.
+/// Queues the message for an announced visit still to come; nothing for an unannounced one.
 pub async fn visit_changed<C: ConnectionTrait>(
     db: &C,
     notifier: &Notifier<'_>,
@@ -75,7 +75,8 @@ pub async fn visit_changed<C: ConnectionTrait>(
     visit: &visit::Model,
     change: Change,
 ) -> AppResult<bool> {
-    if !visit.announced {
+    // A visit recorded afterwards, or moved or cancelled once its time has passed, is no news.
+    if !visit.announced || visit.starts_at <= chrono::Utc::now() {
         return Ok(false);
     }
     let day = day_nl(visit.starts_at);
@@ -91,7 +92,7 @@ pub async fn visit_changed<C: ConnectionTrait>(
             clock_nl(visit.ends_at)
         ),
         day,
-        reason: Reason::parse(&visit.reason).map_or("", Reason::label_nl),
+        reason: Reason::parse(&visit.reason).map_or("", Reason::label_for_provider),
         portal_url: format!("{}/portaal", notifier.base_url),
     };
     mail::enqueue(

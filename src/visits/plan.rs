@@ -2,7 +2,7 @@
 //! inside the write transaction, so two simultaneous requests cannot double-book an inspector:
 //! on PostgreSQL the inspectors' rows are locked first; on SQLite the transaction holds the
 //! database's one write lock from its start.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter, QuerySelect, Set,
@@ -36,6 +36,13 @@ async fn check(
     signal_ids: &[Uuid],
 ) -> AppResult<()> {
     let mut errors = Vec::new();
+    let (first, last) = crate::domain::local_time::YEARS;
+    if !(first..=last).contains(&plan.starts_at.year()) {
+        errors.push(FieldError::new(
+            "starts_at",
+            format!("Kies een moment tussen {first} en {last}."),
+        ));
+    }
     if plan.ends_at <= plan.starts_at {
         errors.push(FieldError::new(
             "ends_at",
@@ -170,10 +177,17 @@ async fn follow_up_points(
         .filter(report::Column::ProviderId.eq(provider.id))
         .one(txn)
         .await?;
-    if found.is_none() {
+    let Some(found) = found else {
         return Err(AppError::validation(
             "report_id",
             "Kies een rapport van deze aanbieder.",
+        ));
+    };
+    // The provider only knows the points once the report has been sent to it.
+    if found.status == "concept" {
+        return Err(AppError::validation(
+            "report_id",
+            "Dit rapport is nog een concept. Plan een heronderzoek nadat het rapport aan de aanbieder is verzonden.",
         ));
     }
     let points: Vec<Uuid> = improvement_point::Entity::find()

@@ -1,6 +1,7 @@
 //! The save-as-you-go script in a real browser (Chromium through `tests/browser/assessment.js`):
 //! a tap saves at once, a finding typed without a connection stays on the tablet, and after the
-//! page is closed and reopened online the draft is restored and stored. Without node, the
+//! page is closed and reopened online the draft is restored and stored — except a change the
+//! server has meanwhile received a newer rating for, which is dropped with a message. Without node, the
 //! `playwright-core` package (`npm ci --prefix tests/browser`) or Chromium the test fails with
 //! the reason; `.ci/run` installs them.
 use serde_json::{Value, json};
@@ -42,7 +43,14 @@ async fn a_finding_typed_offline_survives_closing_the_page_and_reaches_the_serve
     let base = app.url("");
     let output = tokio::process::Command::new("node")
         .current_dir(dir)
-        .args(["assessment.js", &base, "tablet@ggd.example", PASSWORD, &id])
+        .args([
+            "assessment.js",
+            &base,
+            "tablet@ggd.example",
+            PASSWORD,
+            &id,
+            &token,
+        ])
         .output()
         .await
         .expect("node is needed for the browser test (apt-get install nodejs)");
@@ -68,14 +76,25 @@ async fn a_finding_typed_offline_survives_closing_the_page_and_reaches_the_serve
             .unwrap()
             .starts_with("Geen verbinding. Uw invoer is op dit apparaat bewaard")
     );
-    assert_eq!(seen["draft_keys"], json!(["A2"]), "kept on the device");
+    assert_eq!(
+        seen["draft_keys"],
+        json!(["A2", "A3"]),
+        "kept on the device"
+    );
+    assert_eq!(seen["colleague_status"], 200);
     assert!(
         seen["after_reopen_status"]
             .as_str()
             .unwrap()
             .starts_with("Alles opgeslagen")
     );
-    assert_eq!(seen["after_reopen_overall"], "50%", "(2 + 0) / 4");
+    assert_eq!(seen["after_reopen_overall"], "66,7%", "(2 + 0 + 2) / 6");
+    assert_eq!(
+        seen["a3_status"],
+        "Een wijziging op dit apparaat is niet verstuurd: intussen is hier een ander oordeel opgeslagen.",
+        "a stale draft does not overwrite a newer rating"
+    );
+    assert_eq!(seen["a3_shows_server"], true);
     assert_eq!(seen["draft_left"], 0, "nothing left once stored");
     assert_eq!(seen["reloaded_a2"], true);
     assert_eq!(
@@ -93,7 +112,8 @@ async fn a_finding_typed_offline_survives_closing_the_page_and_reaches_the_serve
         stored["ratings"],
         json!([
             {"criterion": "A1", "rating": "voldoet", "finding": null},
-            {"criterion": "A2", "rating": "voldoet_niet", "finding": "Het rooster van de begeleiders ontbreekt."}
+            {"criterion": "A2", "rating": "voldoet_niet", "finding": "Het rooster van de begeleiders ontbreekt."},
+            {"criterion": "A3", "rating": "voldoet", "finding": null}
         ])
     );
 }

@@ -116,7 +116,14 @@ async fn only_announced_visits_are_announced_by_email() {
             .unwrap()
             .contains(&format!("Tijd: {}–15:00 uur", moved.format("%H:%M")))
     );
-    // Everything queued went out: three messages, none for the unannounced visit.
+    // A visit recorded afterwards is no announcement either.
+    plan(
+        &app,
+        &token,
+        visit("2026-01-05T09:00:00Z", "2026-01-05T11:00:00Z", true),
+    )
+    .await;
+    // Everything queued went out: three messages, none for the unannounced or the past visit.
     assert_eq!(
         outbox_message::Entity::find().count(&app.db).await.unwrap(),
         3

@@ -197,6 +197,17 @@ async fn bad_times_and_choices_get_a_message_beside_the_field() {
     assert!(html.contains("Vul een bestaande datum in"));
     assert!(html.contains("Vul een tijd in als uren en minuten"));
     assert!(html.contains(r#"value="31-02-2027""#));
+    let response = post(&p, "/bezoeken/nieuw", &[("date", "24-11-26".into())]).await;
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Schrijf het jaar met vier cijfers")
+    );
+    // A week far outside any calendar falls back to this week instead of failing.
+    page(&p.app, "/bezoeken?week=-262143-01-01").await;
+    page(&p.app, "/bezoeken?week=%2B262142-12-31").await;
 }
 
 #[tokio::test]
@@ -344,6 +355,19 @@ async fn the_tablet_form_saves_each_criterion_and_keeps_what_is_stored() {
     assert!(html.contains("A1: Beschrijf wat u zag"));
     let token = p.app.token_for(INSPECTOR).await;
     let stored: Value = api(&p.app, &token, &format!("/api/v1/visits/{id}/assessment")).await;
+    let response = post(
+        &p,
+        &format!("/bezoeken/{id}/beoordeling"),
+        &[("finding_C1", "Plannen zijn verouderd.".into())],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("C1: Kies een oordeel bij deze bevinding."));
+    assert!(
+        html.contains("Plannen zijn verouderd."),
+        "the finding stays"
+    );
     assert_eq!(
         stored["ratings"].as_array().unwrap().len(),
         2,
@@ -370,7 +394,10 @@ async fn completing_on_the_page_makes_a_report_and_a_heronderzoek_follows_its_po
         detail.contains("Geen meldcode aanwezig."),
         "the improvement point"
     );
-    assert!(detail.contains("Heronderzoek plannen"));
+    assert!(
+        !detail.contains("Heronderzoek plannen"),
+        "not while the provider has not received the report"
+    );
     let closed = page(&p.app, &format!("/bezoeken/{id}/beoordeling")).await;
     assert!(closed.contains("kan niet meer worden gewijzigd"));
     let (status, _) = save_one(&p, &id, "A1", "voldoet_niet", "te laat").await;
@@ -380,14 +407,26 @@ async fn completing_on_the_page_makes_a_report_and_a_heronderzoek_follows_its_po
     let reports: Value = api(&p.app, &token, &format!("/api/v1/visits/{id}")).await;
     assert_eq!(reports["status"], "uitgevoerd");
     let report_id = report_of(&p.app, &id).await;
-    let form = page(&p.app, &format!("/bezoeken/nieuw?report_id={report_id}")).await;
-    assert!(form.contains("Te controleren verbeterpunten"));
-    assert!(form.contains("Geen meldcode aanwezig."));
-    assert!(form.contains(r#"value="heronderzoek" checked"#));
     let mut fields = plan_fields(&p, future_day(6), "09:00", "10:00");
     fields.retain(|(k, _)| *k != "reason");
     fields.push(("reason", "heronderzoek".into()));
     fields.push(("report_id", report_id.to_string()));
+    let response = post(&p, "/bezoeken/nieuw", &fields).await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Dit rapport is nog een concept.")
+    );
+    mark_sent(&p.app, report_id).await;
+    let detail = page(&p.app, &format!("/bezoeken/{id}")).await;
+    assert!(detail.contains("Heronderzoek plannen"));
+    let form = page(&p.app, &format!("/bezoeken/nieuw?report_id={report_id}")).await;
+    assert!(form.contains("Te controleren verbeterpunten"));
+    assert!(form.contains("Geen meldcode aanwezig."));
+    assert!(form.contains(r#"value="heronderzoek" checked"#));
     let response = post(&p, "/bezoeken/nieuw", &fields).await;
     assert_eq!(response.status(), 303);
     let follow_up = response.headers()[LOCATION].to_str().unwrap().to_string();
@@ -465,6 +504,19 @@ async fn completing_on_the_page_makes_a_report_and_a_heronderzoek_follows_its_po
             .unwrap()
             .contains("Geen meldcode aanwezig.")
     );
+}
+
+/// Sending reports comes with the reports area; until then the test sets the status itself.
+async fn mark_sent(app: &TestApp, report_id: Uuid) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    let mut report = toezicht::db::entities::report::Entity::find_by_id(report_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    report.status = Set("verzonden".into());
+    report.update(&app.db).await.unwrap();
 }
 
 async fn report_of(app: &TestApp, visit_id: &str) -> Uuid {
@@ -672,4 +724,66 @@ async fn a_provider_learns_of_an_unannounced_visit_nowhere_until_it_has_taken_pl
         !seen.contains(&hidden_future),
         "the future one still is not"
     );
+}
+
+#[tokio::test]
+async fn a_whole_assessment_with_long_findings_is_accepted() {
+    let p = signed_in().await;
+    let id = visit_today(&p).await;
+    let form = page(&p.app, &format!("/bezoeken/{id}/beoordeling")).await;
+    let codes: Vec<String> = form
+        .match_indices(r#"name="rating_"#)
+        .map(|(at, m)| form[at + m.len()..].split('"').next().unwrap().to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(codes.len() >= 15, "every criterion: {codes:?}");
+    let finding = "Uitgebreide bevinding met details. ".repeat(140); // ~4900 characters
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let names: Vec<(String, String)> = codes
+        .iter()
+        .map(|c| (format!("rating_{c}"), format!("finding_{c}")))
+        .collect();
+    for (rating, text) in &names {
+        fields.push((rating.as_str(), "voldoet_deels".into()));
+        fields.push((text.as_str(), finding.clone()));
+    }
+    let response = post(&p, &format!("/bezoeken/{id}/beoordeling"), &fields).await;
+    assert_eq!(response.status(), 303, "more than 64 KiB, still one form");
+    let token = p.app.token_for(INSPECTOR).await;
+    let stored = api(&p.app, &token, &format!("/api/v1/visits/{id}/assessment")).await;
+    assert_eq!(stored["ratings"].as_array().unwrap().len(), codes.len());
+    assert_eq!(stored["overall_pct"], 50.0);
+}
+
+#[tokio::test]
+async fn an_admin_can_narrow_the_agenda_to_one_inspector() {
+    let p = signed_in().await;
+    let day = future_day(1);
+    let id = plan_on_page(&p, day, "09:00", "10:00").await;
+    let other = p
+        .app
+        .add_user("collega@ggd.example", Role::Inspector, Some("GG1106"), None)
+        .await;
+    p.app
+        .add_user("beheer@ggd.example", Role::Admin, None, None)
+        .await;
+    assert_eq!(post(&p, "/logout", &[]).await.status(), 303);
+    sign_in_on_page(&p.app, "beheer@ggd.example").await;
+    let everyone = page(&p.app, "/bezoeken?view=list").await;
+    assert!(
+        everyone.contains(&format!("/bezoeken/{id}")),
+        "admins start with everyone"
+    );
+    let colleague = page(&p.app, &format!("/bezoeken?view=list&inspector_id={other}")).await;
+    assert!(
+        !colleague.contains(&format!("/bezoeken/{id}")),
+        "the filter holds for admins"
+    );
+    let planner = page(
+        &p.app,
+        &format!("/bezoeken?view=list&inspector_id={}", p.inspector_id),
+    )
+    .await;
+    assert!(planner.contains(&format!("/bezoeken/{id}")));
 }

@@ -62,6 +62,7 @@ struct AssessPage {
     #[serde(flatten)]
     layout: Layout,
     visit_id: String,
+    user_id: String,
     provider: String,
     day: String,
     editable: bool,
@@ -200,6 +201,7 @@ async fn render(
         )
         .with_script("assessment.js"),
         visit_id: found.id.to_string(),
+        user_id: user.id.to_string(),
         provider: provider_name,
         day: day_nl(found.starts_at),
         editable: found.status == VisitStatus::Gepland.as_str(),
@@ -277,6 +279,18 @@ pub async fn save_all(
 ) -> AppResult<Response> {
     let (found, framework) = load(&state, &user, &id).await?;
     let (entered, inputs) = read(&framework, &fields);
+    // A finding typed without a rating would otherwise vanish without a word.
+    let unrated: HashMap<String, String> = entered
+        .iter()
+        .filter(|(_, (rating, finding))| rating.is_empty() && !finding.trim().is_empty())
+        .map(|(code, _)| {
+            let message = "Kies een oordeel bij deze bevinding.".to_string();
+            (code.clone(), message)
+        })
+        .collect();
+    if !unrated.is_empty() {
+        return render(&state, &user, &csrf, &found, &framework, &entered, &unrated).await;
+    }
     let scope = queries::Scope::of(&user);
     match assessment::save(&state.db, &scope, &Actor::from(&user), found.id, &inputs).await {
         Ok(_) => {

@@ -10,7 +10,7 @@ use crate::db::entities::{provider, user, visit};
 use crate::domain::local_time::clock_nl;
 use crate::domain::role::Role;
 use crate::domain::text::day_nl;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::visits::queries::{Links, Scope};
 use crate::visits::rules::{Reason, VisitStatus};
 use crate::web::current_user::CurrentUser;
@@ -18,7 +18,11 @@ use crate::web::current_user::CurrentUser;
 /// Visit pages are for inspectors and admins; a provider user reads its visits in the portal.
 pub fn staff(user: &CurrentUser) -> AppResult<Scope> {
     user.require_role(&[Role::Admin, Role::Inspector])?;
-    Ok(Scope::of(user))
+    match Scope::of(user) {
+        // `region_of` reads "no region" as "every region": only admins may get there.
+        Scope::Nothing => Err(AppError::NotFound),
+        scope => Ok(scope),
+    }
 }
 
 /// The active inspectors of a region (admins: of every region), by name.

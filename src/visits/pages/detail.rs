@@ -240,7 +240,9 @@ pub async fn show(
         }
         None => Vec::new(),
     };
-    let open_points = report_points.iter().any(|p| p.open);
+    // A heronderzoek follows a report the provider has received.
+    let open_points = report_points.iter().any(|p| p.open)
+        && the_report.as_ref().is_some_and(|r| r.status != "concept");
     let page = DetailPage {
         layout: Layout::new(
             format!(

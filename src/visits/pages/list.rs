@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::domain::local_time::{monday_of, week_bounds, week_number};
+use crate::domain::local_time::{monday_of, parse_date, week_bounds, week_number};
 use crate::domain::role::Role;
 use crate::domain::working_days::dutch_date;
 use crate::error::AppResult;
@@ -102,11 +102,15 @@ pub async fn agenda(
         query
             .week
             .as_deref()
-            .and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok())
+            .and_then(|w| parse_date(w).ok())
             .unwrap_or(today),
     );
     // An inspector's agenda starts with its own visits; admins have none and see everything.
-    let all_inspectors = query.inspector_id.as_deref() == Some("all") || user.role == Role::Admin;
+    let all_inspectors = match query.inspector_id.as_deref() {
+        Some("all") => true,
+        Some(id) if Uuid::parse_str(id.trim()).is_ok() => false,
+        _ => user.role == Role::Admin,
+    };
     let inspector_id = if all_inspectors {
         None
     } else {
