@@ -20,7 +20,9 @@ use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
-use crate::{auth, calendar, framework, mail, portal, providers, regions, signals, visits};
+use crate::{
+    auth, calendar, framework, mail, portal, providers, regions, reports, signals, visits,
+};
 
 /// Everything a handler needs; cheap to clone (a pool handle, a mailer and `Arc`s).
 #[derive(Clone)]
@@ -85,7 +87,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(signals::api_router())
                 .merge(mail::api_router())
                 .merge(visits::api_router())
-                .merge(calendar::api_router()),
+                .merge(calendar::api_router())
+                .merge(reports::api_router()),
         )
         .split_for_parts()
 }

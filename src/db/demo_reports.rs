@@ -169,6 +169,7 @@ pub async fn insert<C: ConnectionTrait>(
             .into()),
             created_at: Set(completed),
             resolved_at: Set(resolved_at),
+            ..Default::default()
         }
         .insert(db)
         .await?;

@@ -1,3 +1,26 @@
 //! Reports (onderzoeksrapporten): created in `concept` when a visit is completed; sending,
 //! the provider's response and finalising follow in this area.
+pub mod api;
+pub mod edit;
+pub mod lifecycle;
+pub mod notify;
+pub mod points;
+pub mod queries;
+pub mod rules;
 pub mod view;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list))
+        .routes(routes!(api::show, api::update))
+        .routes(routes!(api::send))
+        .routes(routes!(api::respond))
+        .routes(routes!(api::finalize))
+        .routes(routes!(api::update_point))
+        .routes(routes!(api::report_done))
+}

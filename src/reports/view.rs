@@ -17,6 +17,12 @@ pub struct ImprovementPointView {
     pub description: String,
     pub due_date: NaiveDate,
     pub status: String,
+    /// The provider's explanation when it reported the point as done.
+    pub provider_note: Option<String>,
+    /// When the provider reported it done (awaiting the inspector's confirmation).
+    pub reported_done_at: Option<DateTime<Utc>>,
+    /// The inspector's note when sending the point back.
+    pub inspector_note: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,6 +79,9 @@ pub async fn load<C: ConnectionTrait>(db: &C, model: report::Model) -> AppResult
                 description: p.description,
                 due_date: p.due_date,
                 status: p.status,
+                provider_note: p.provider_note,
+                reported_done_at: p.provider_done_at,
+                inspector_note: p.inspector_note,
             })
             .collect(),
         sent_at: model.sent_at,

@@ -125,6 +125,7 @@ pub async fn run(
             status: Set("open".into()),
             created_at: Set(now),
             resolved_at: Set(None),
+            ..Default::default()
         }
         .insert(&txn)
         .await?;

@@ -12,6 +12,12 @@ pub struct Model {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
+    /// The provider's explanation when it reports the point as done.
+    pub provider_note: Option<String>,
+    /// When the provider reported it done; cleared when the inspector sends it back.
+    pub provider_done_at: Option<DateTimeUtc>,
+    /// The inspector's answer when sending it back.
+    pub inspector_note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
