@@ -115,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(mail::router())
         .merge(visits::router())
         .merge(calendar::router())
+        .merge(reports::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(assets::serve))

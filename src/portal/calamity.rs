@@ -44,6 +44,7 @@ struct Overview {
     reports: Vec<ReportRow>,
     coming_visits: Vec<crate::portal::visits::PortalVisit>,
     past_visits: Vec<crate::portal::visits::PortalVisit>,
+    report_rows: Vec<crate::portal::reports::ReportRow>,
 }
 
 pub async fn overview(
@@ -88,6 +89,7 @@ pub async fn overview(
         reports,
         coming_visits,
         past_visits,
+        report_rows: crate::portal::reports::for_portal(&state, &user).await?,
     };
     Ok((csrf, state.templates.page("portal/index", &page)?).into_response())
 }

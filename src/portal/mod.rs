@@ -1,16 +1,23 @@
 //! `/portaal`: the provider's own pages. For now its mandatory calamity and violence reports
 //! (Wmo art. 3.4); reports for its response join here with the reports area.
 pub mod calamity;
+pub mod reports;
 pub mod visits;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/portaal", get(calamity::overview))
+        .route("/portaal/rapporten/{id}", get(reports::show))
+        .route("/portaal/rapporten/{id}/reactie", post(reports::respond))
+        .route(
+            "/portaal/rapporten/{id}/verbeterpunten/{point_id}",
+            post(reports::point_done),
+        )
         .route(
             "/portaal/calamiteit",
             get(calamity::form).post(calamity::submit),

@@ -1,14 +1,18 @@
 //! Reports (onderzoeksrapporten): created in `concept` when a visit is completed; sending,
 //! the provider's response and finalising follow in this area.
 pub mod api;
+pub mod document;
 pub mod edit;
 pub mod lifecycle;
 pub mod notify;
+pub mod pages;
 pub mod points;
 pub mod queries;
 pub mod rules;
 pub mod view;
 
+use axum::Router;
+use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,4 +27,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(api::finalize))
         .routes(routes!(api::update_point))
         .routes(routes!(api::report_done))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rapporten/{id}", get(pages::show).post(pages::update))
+        .route("/rapporten/{id}/versturen", post(pages::send))
+        .route("/rapporten/{id}/definitief", post(pages::finalize))
+        .route(
+            "/rapporten/{id}/verbeterpunten/{point_id}",
+            post(pages::point),
+        )
 }

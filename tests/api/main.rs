@@ -17,6 +17,7 @@ mod portal;
 mod provider_pages;
 mod providers;
 mod regions;
+mod report_pages;
 mod reports;
 mod signal_pages;
 mod signal_staff_pages;
