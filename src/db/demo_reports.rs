@@ -188,7 +188,9 @@ fn summary(made: &visit::Model, ratings: &[DemoRating]) -> String {
     } else {
         "Onaangekondigd"
     };
-    let reason = Reason::parse(&made.reason).map_or(String::new(), |r| r.label_nl().to_lowercase());
+    // The provider reads the summary: the reason in its wording (never "because of a signal").
+    let reason = Reason::parse(&made.reason)
+        .map_or(String::new(), |r| r.label_for_provider().to_lowercase());
     let (met, partly, not_met) = (
         count(ratings, Rating::Voldoet),
         count(ratings, Rating::VoldoetDeels),
