@@ -12,6 +12,8 @@ pub struct Model {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
+    /// When the provider was told the point is due soon (`reports::reminders`).
+    pub due_reminder_sent_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
