@@ -140,8 +140,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves HTTP on `listener` and runs the outbox worker (unless `config.mail_worker` is off)
-/// until Ctrl-C / SIGTERM, finishing requests in flight and the email being sent.
+/// Serves HTTP on `listener` and runs the outbox worker (unless `config.mail_worker` is off),
+/// the retention job and the reminder job until Ctrl-C / SIGTERM, finishing requests in flight
+/// and the email being sent.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let (stop_worker, stop) = watch::channel(false);
     let worker = state
@@ -153,12 +154,17 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         state.config.signal_contact_retention_days,
         stop_worker.subscribe(),
     ));
+    let reminders = tokio::spawn(crate::reports::reminders::run_hourly(
+        state.clone(),
+        stop_worker.subscribe(),
+    ));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
     let _ = stop_worker.send(true);
     let _ = retention.await;
+    let _ = reminders.await;
     if let Some(worker) = worker {
         let _ = worker.await;
     }

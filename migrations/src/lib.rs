@@ -11,6 +11,7 @@ mod m20261122_000006_signals;
 mod m20261122_000007_outbox;
 mod m20261122_000008_visits;
 mod m20261122_000009_follow_ups;
+mod m20261122_000010_reminders;
 mod m20261122_000011_point_responses;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_outbox::Migration),
             Box::new(m20261122_000008_visits::Migration),
             Box::new(m20261122_000009_follow_ups::Migration),
+            Box::new(m20261122_000010_reminders::Migration),
             Box::new(m20261122_000011_point_responses::Migration),
         ]
     }

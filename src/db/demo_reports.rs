@@ -124,6 +124,7 @@ pub async fn insert<C: ConnectionTrait>(
         response_text: Set(response_text),
         response_received_at: Set(response_received_at),
         finalized_at: Set(steps.finalized_at),
+        reminder_sent_at: Set(None),
         created_at: Set(completed),
         updated_at: Set(last_step),
     }

@@ -66,6 +66,20 @@ pub fn add_working_days(start: NaiveDate, n: u32) -> NaiveDate {
     day
 }
 
+/// The `n`-th working day before `end` (`end` itself never counts): the mirror of
+/// [`add_working_days`], for "n working days ahead of a deadline".
+pub fn sub_working_days(end: NaiveDate, n: u32) -> NaiveDate {
+    let mut day = end;
+    let mut counted = 0;
+    while counted < n {
+        day -= Duration::days(1);
+        if is_working_day(day) {
+            counted += 1;
+        }
+    }
+    day
+}
+
 /// The calendar date in the Netherlands at a moment.
 pub fn dutch_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Amsterdam).date_naive()
@@ -153,6 +167,17 @@ mod tests {
         // 10 working days from Monday 20 April 2026 skip Koningsdag (27 April) and
         // Bevrijdingsdag (5 May): 21, 22, 23, 24, 28, 29, 30 April, 1, 4, 6 May.
         assert_eq!(add_working_days(d(2026, 4, 20), 10), d(2026, 5, 6));
+    }
+
+    #[test]
+    fn counting_back_mirrors_counting_forward() {
+        // Tuesday 30 March 2027, the day after Easter Monday: back over Easter and Good Friday.
+        assert_eq!(sub_working_days(d(2027, 3, 30), 3), d(2027, 3, 23));
+        // Monday 30 November 2026: back over the weekend.
+        assert_eq!(sub_working_days(d(2026, 11, 30), 3), d(2026, 11, 25));
+        for start in [d(2026, 12, 23), d(2027, 3, 25), d(2027, 4, 26)] {
+            assert_eq!(sub_working_days(add_working_days(start, 10), 10), start);
+        }
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! outbox in the caller's transaction, so a message exists if and only if the change that caused
 //! it was committed. The [`worker`] delivers it through the [`Mailer`] (SMTP, `.eml` files, or
 //! memory), with retries and back-off; admins follow the outbox at `/beheer/outbox` and
-//! `GET /api/v1/admin/outbox`.
+//! `GET /api/v1/admin/outbox`, and preview every template at `/beheer/e-mails`.
 pub mod api;
 pub mod mailer;
 pub mod message;
 pub mod pages;
+pub mod previews;
 pub mod queries;
+pub mod samples;
 pub mod worker;
 
 use axum::Router;
@@ -38,6 +40,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/beheer/outbox", get(pages::list))
         .route("/beheer/outbox/{id}/opnieuw", post(pages::retry))
+        .route("/beheer/e-mails", get(previews::list))
+        .route("/beheer/e-mails/{name}", get(previews::show))
+        .route("/beheer/e-mails/{name}/html", get(previews::html_part))
 }
 
 /// Where a message is in its life. Stored and sent over the API as `queued`, `sent`, `failed`.

@@ -8,6 +8,7 @@ pub mod notify;
 pub mod pages;
 pub mod points;
 pub mod queries;
+pub mod reminders;
 pub mod rules;
 pub mod view;
 

@@ -96,6 +96,7 @@ pub async fn run(
         response_text: Set(None),
         response_received_at: Set(None),
         finalized_at: Set(None),
+        reminder_sent_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

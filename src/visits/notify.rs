@@ -46,8 +46,9 @@ struct Notice {
     portal_url: String,
 }
 
-/// The subject, opening and closing line of each kind of message.
-fn wording(change: Change, day: &str) -> (String, &'static str, &'static str) {
+/// The subject, opening and closing line of each kind of message (also for the preview of
+/// `mail::samples`).
+pub fn wording(change: Change, day: &str) -> (String, &'static str, &'static str) {
     match change {
         Change::Planned => (
             format!("Aankondiging toezichtbezoek op {day}"),

@@ -25,6 +25,7 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
             if role == Role::Admin {
                 items.push(("/beheer/gemeenten", "Gemeenten en regio's"));
                 items.push(("/beheer/outbox", "Uitgaande e-mail"));
+                items.push(("/beheer/e-mails", "E-mailvoorbeelden"));
             }
             items.push(("/account", "Mijn account"));
         }
@@ -78,6 +79,23 @@ mod tests {
         for role in [Some(Role::Inspector), Some(Role::Provider), None] {
             assert!(
                 items(role, "/").iter().all(|i| i.href != "/beheer/outbox"),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_admins_see_the_email_previews() {
+        assert!(
+            items(Some(Role::Admin), "/beheer/e-mails/report_reminder")
+                .iter()
+                .any(|i| i.href == "/beheer/e-mails"
+                    && i.label == "E-mailvoorbeelden"
+                    && i.current)
+        );
+        for role in [Some(Role::Inspector), Some(Role::Provider), None] {
+            assert!(
+                items(role, "/").iter().all(|i| i.href != "/beheer/e-mails"),
                 "{role:?}"
             );
         }

@@ -42,6 +42,19 @@ impl Templates {
         self.render(name, context).map(Html)
     }
 
+    /// The names of the email templates (`emails/<name>/subject`), sorted.
+    pub fn email_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .registry
+            .get_templates()
+            .keys()
+            .filter_map(|key| key.strip_prefix("emails/")?.strip_suffix("/subject"))
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Renders a text part of an email: no HTML escaping.
     pub fn render_text<T: Serialize>(&self, name: &str, context: &T) -> AppResult<String> {
         let mut registry = (*self.registry).clone();

@@ -18,6 +18,8 @@ pub struct Model {
     pub provider_done_at: Option<DateTimeUtc>,
     /// The inspector's answer when sending it back.
     pub inspector_note: Option<String>,
+    /// When the provider was told the point is due soon (`reports::reminders`).
+    pub due_reminder_sent_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,8 @@ pub struct Model {
     pub response_text: Option<String>,
     pub response_received_at: Option<DateTimeUtc>,
     pub finalized_at: Option<DateTimeUtc>,
+    /// When the reminder of the response deadline was queued (`reports::reminders`).
+    pub reminder_sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
