@@ -20,7 +20,10 @@ pub(crate) struct Case {
 /// A provider with a user, and a visit this morning, scored and completed into a concept report
 /// with one improvement point (A1).
 pub(crate) async fn concept_report() -> Case {
-    let app = TestApp::spawn().await;
+    concept_report_on(TestApp::spawn().await).await
+}
+
+pub(crate) async fn concept_report_on(app: TestApp) -> Case {
     let provider = app
         .insert_provider("Thuiszorg Het Anker", "GM0153", "GG1106")
         .await;
@@ -536,4 +539,47 @@ async fn reports_stay_within_the_region_and_filter_by_provider_and_status() {
         404
     );
     assert_eq!(get(&c.app, "/api/v1/reports", &stranger).await["total"], 0);
+}
+
+#[tokio::test]
+async fn the_concept_email_waits_out_an_smtp_outage() {
+    let port = crate::mail::free_port().await;
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+    let c = concept_report_on(app).await;
+    let admin = c.app.admin_token().await;
+    // The mail server is down: sending the report still works at once.
+    let sent = c
+        .app
+        .post_json(
+            &format!("/api/v1/reports/{}/send", c.report),
+            &json!({}),
+            Some(&c.inspector),
+        )
+        .await;
+    assert_eq!(sent.status(), 200);
+    let item = crate::helpers::eventually("a failed attempt", || async {
+        let list: Value = c
+            .app
+            .get("/api/v1/admin/outbox", Some(&admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let item = list["items"][0].clone();
+        (item["attempts"].as_i64().unwrap_or(0) >= 1).then_some(item)
+    })
+    .await;
+    assert_eq!(item["status"], "queued");
+    assert!(item["subject"].as_str().unwrap().contains("Conceptrapport"));
+    assert!(item["last_error"].is_string(), "the admin sees why");
+
+    let sink = crate::smtp_sink::SmtpSink::start_on(port).await;
+    let mail = sink.wait_for(1).await.remove(0);
+    assert!(mail.header("Subject").unwrap().contains("Conceptrapport"));
+    assert!(
+        mail.part("text/plain")
+            .unwrap()
+            .contains(&format!("/portaal/rapporten/{}", c.report))
+    );
+    assert_eq!(sink.received().len(), 1, "delivered once");
 }
