@@ -13,6 +13,7 @@ mod m20261122_000008_visits;
 mod m20261122_000009_follow_ups;
 mod m20261122_000010_reminders;
 mod m20261122_000011_point_responses;
+mod m20261122_000012_theme_findings;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_follow_ups::Migration),
             Box::new(m20261122_000010_reminders::Migration),
             Box::new(m20261122_000011_point_responses::Migration),
+            Box::new(m20261122_000012_theme_findings::Migration),
         ]
     }
 }

@@ -119,6 +119,7 @@ pub async fn insert<C: ConnectionTrait>(
         status: Set(status(stage).into()),
         summary: Set(summary(made, ratings)),
         advice: Set(advice(framework, ratings)),
+        theme_findings: Set("{}".into()),
         sent_at: Set(steps.sent_at),
         response_due: Set(steps.response_due),
         response_text: Set(response_text),

@@ -47,6 +47,8 @@ pub struct ThemeSection {
     pub code: String,
     pub title: String,
     pub score: String,
+    /// The inspector's findings on this theme, as written in the report.
+    pub finding: String,
     pub criteria: Vec<CriterionLine>,
 }
 
@@ -131,12 +133,14 @@ pub async fn build<C: ConnectionTrait>(
         .into_iter()
         .map(|r| (r.criterion_code.clone(), r))
         .collect();
+    let findings = crate::reports::view::theme_findings(&model.theme_findings);
     let themes = framework
         .themes
         .iter()
         .map(|t| ThemeSection {
             code: t.code.clone(),
             title: t.title.clone(),
+            finding: findings.get(&t.code).cloned().unwrap_or_default(),
             score: percent_nl(
                 scores
                     .theme_scores

@@ -1,6 +1,8 @@
 //! Editing a concept report: summary, advice and the improvement points (the list as a whole:
 //! points with an `id` are kept and changed, new ones added, the rest removed). The checks are a
 //! pure function so the API and the page give the same messages with the same field names.
+use std::collections::BTreeMap;
+
 use chrono::{Months, NaiveDate};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -29,6 +31,8 @@ pub struct PointInput {
 pub struct ReportEdit {
     pub summary: Option<String>,
     pub advice: Option<String>,
+    /// The inspector's findings per theme code, e.g. `{"A": "…"}`; replaces all of them.
+    pub theme_findings: Option<BTreeMap<String, String>>,
     /// The complete list of points: what is not in it is removed.
     pub improvement_points: Option<Vec<PointInput>>,
 }
@@ -45,6 +49,7 @@ pub struct CheckedPoint {
 pub struct CheckedEdit {
     pub summary: Option<String>,
     pub advice: Option<String>,
+    pub theme_findings: Option<BTreeMap<String, String>>,
     pub points: Option<Vec<CheckedPoint>>,
 }
 
@@ -69,6 +74,28 @@ pub fn check(
     let mut errors = Vec::new();
     let summary = text("summary", edit.summary.as_deref(), &mut errors);
     let advice = text("advice", edit.advice.as_deref(), &mut errors);
+    let theme_findings = edit.theme_findings.as_ref().map(|findings| {
+        let mut checked = BTreeMap::new();
+        for (theme, finding) in findings {
+            let code = theme.trim().to_uppercase();
+            let field = format!("theme_findings.{}", theme.trim());
+            if !framework.themes.iter().any(|t| t.code == code) {
+                errors.push(FieldError::new(
+                    field,
+                    format!(
+                        "Thema '{}' bestaat niet in het toetsingskader van dit bezoek.",
+                        theme.trim()
+                    ),
+                ));
+            } else if let Some(finding) = text(&field, Some(finding), &mut errors) {
+                // An emptied finding is no finding.
+                if !finding.is_empty() {
+                    checked.insert(code, finding);
+                }
+            }
+        }
+        checked
+    });
     let points = edit.improvement_points.as_ref().map(|points| {
         points
             .iter()
@@ -80,6 +107,7 @@ pub fn check(
         Ok(CheckedEdit {
             summary,
             advice,
+            theme_findings,
             points,
         })
     } else {
@@ -195,6 +223,31 @@ mod tests {
         assert_eq!(
             points[0].due_date,
             NaiveDate::from_ymd_opt(2027, 2, 22).unwrap()
+        );
+    }
+
+    #[test]
+    fn theme_findings_are_kept_per_known_theme() {
+        let edit = ReportEdit {
+            theme_findings: Some(BTreeMap::from([
+                ("b".to_string(), " Meldcode ontbreekt. ".to_string()),
+                ("Q".to_string(), "Onbekend".to_string()),
+            ])),
+            ..ReportEdit::default()
+        };
+        let errors = check(&edit, &framework(), &[], today()).unwrap_err();
+        assert_eq!(errors[0].field, "theme_findings.Q");
+        let edit = ReportEdit {
+            theme_findings: Some(BTreeMap::from([(
+                "b".to_string(),
+                " Meldcode ontbreekt. ".to_string(),
+            )])),
+            ..ReportEdit::default()
+        };
+        let checked = check(&edit, &framework(), &[], today()).unwrap();
+        assert_eq!(
+            checked.theme_findings.unwrap().get("B").map(String::as_str),
+            Some("Meldcode ontbreekt.")
         );
     }
 

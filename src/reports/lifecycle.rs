@@ -89,6 +89,13 @@ pub async fn edit(
         changes.insert("advice".into(), json!("gewijzigd"));
         active.advice = Set(advice);
     }
+    if let Some(findings) = checked.theme_findings {
+        let json = serde_json::to_string(&findings).map_err(AppError::internal)?;
+        if json != found.theme_findings {
+            changes.insert("theme_findings".into(), json!("gewijzigd"));
+            active.theme_findings = Set(json);
+        }
+    }
     if let Some(points) = checked.points {
         let kept: Vec<Uuid> = points.iter().filter_map(|p| p.id).collect();
         let removed: Vec<Uuid> = own

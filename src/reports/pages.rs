@@ -30,6 +30,14 @@ fn staff(user: &CurrentUser) -> AppResult<Scope> {
     Ok(Scope::of(user))
 }
 
+/// A theme's findings field in the edit form.
+#[derive(Debug, Serialize)]
+struct ThemeRow {
+    code: String,
+    title: String,
+    text: String,
+}
+
 /// One row of the points in the edit form, as typed.
 #[derive(Debug, Clone, Default, Serialize)]
 struct Row {
@@ -49,6 +57,7 @@ struct ReportPage {
     editable: bool,
     summary_text: String,
     advice_text: String,
+    theme_rows: Vec<ThemeRow>,
     rows: Vec<Row>,
     new_row: Row,
     new_row_index: usize,
@@ -82,6 +91,8 @@ fn notice_text(code: Option<&str>) -> Option<&'static str> {
 struct Typed {
     summary: String,
     advice: String,
+    /// Findings per theme code, as typed (`theme_A`, …).
+    themes: std::collections::BTreeMap<String, String>,
     rows: Vec<Row>,
     new_row: Row,
 }
@@ -100,6 +111,7 @@ async fn render(
     let typed = typed.unwrap_or_else(|| Typed {
         summary: report.summary.clone(),
         advice: report.advice.clone(),
+        themes: crate::reports::view::theme_findings(&report.theme_findings),
         rows: doc
             .points
             .iter()
@@ -130,6 +142,15 @@ async fn render(
         ),
         notice,
         editable: status == ReportStatus::Concept,
+        theme_rows: doc
+            .themes
+            .iter()
+            .map(|t| ThemeRow {
+                code: t.code.clone(),
+                title: t.title.clone(),
+                text: typed.themes.get(&t.code).cloned().unwrap_or_default(),
+            })
+            .collect(),
         summary_text: typed.summary,
         advice_text: typed.advice,
         new_row_index: typed.rows.len(),
@@ -159,6 +180,9 @@ async fn render(
 
 /// Where a message points: the row of a point, or the text field.
 fn anchor(field: &str) -> String {
+    if let Some(theme) = field.strip_prefix("theme_findings.") {
+        return format!("theme-{theme}");
+    }
     match field.strip_prefix("improvement_points[") {
         Some(rest) => format!("punt-rij-{}", rest.split(']').next().unwrap_or("0")),
         None => field.to_string(),
@@ -193,6 +217,7 @@ fn read(fields: Vec<(String, String)>) -> (Typed, Vec<String>) {
     let mut typed = Typed {
         summary: String::new(),
         advice: String::new(),
+        themes: Default::default(),
         rows: Vec::new(),
         new_row: Row::default(),
     };
@@ -218,6 +243,11 @@ fn read(fields: Vec<(String, String)>) -> (Typed, Vec<String>) {
             "new_criterion" => typed.new_row.criterion = value,
             "new_description" => typed.new_row.description = value,
             "new_due" => typed.new_row.due = value,
+            theme if theme.starts_with("theme_") => {
+                typed
+                    .themes
+                    .insert(theme["theme_".len()..].to_string(), value);
+            }
             _ => {}
         }
     }
@@ -265,6 +295,7 @@ pub async fn update(
     let edit = ReportEdit {
         summary: Some(typed.summary.clone()),
         advice: Some(typed.advice.clone()),
+        theme_findings: Some(typed.themes.clone()),
         improvement_points: Some(inputs),
     };
     let result = if problems.is_empty() {

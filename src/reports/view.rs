@@ -39,6 +39,8 @@ pub struct ReportView {
     pub status: String,
     pub summary: String,
     pub advice: String,
+    /// The inspector's findings per theme code.
+    pub theme_findings: std::collections::BTreeMap<String, String>,
     pub theme_scores: Vec<ThemeScore>,
     pub overall_pct: Option<f64>,
     pub improvement_points: Vec<ImprovementPointView>,
@@ -69,6 +71,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, model: report::Model) -> AppResult
         status: model.status,
         summary: model.summary,
         advice: model.advice,
+        theme_findings: theme_findings(&model.theme_findings),
         theme_scores: scores.theme_scores,
         overall_pct: scores.overall_pct,
         improvement_points: points
@@ -92,4 +95,9 @@ pub async fn load<C: ConnectionTrait>(db: &C, model: report::Model) -> AppResult
         },
         finalized_at: model.finalized_at,
     })
+}
+
+/// The stored findings per theme; a malformed value reads as none rather than failing the page.
+pub fn theme_findings(json: &str) -> std::collections::BTreeMap<String, String> {
+    serde_json::from_str(json).unwrap_or_default()
 }

@@ -91,6 +91,7 @@ pub async fn run(
         status: Set("concept".into()),
         summary: Set(String::new()),
         advice: Set(String::new()),
+        theme_findings: Set("{}".into()),
         sent_at: Set(None),
         response_due: Set(None),
         response_text: Set(None),

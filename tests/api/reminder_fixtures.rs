@@ -79,6 +79,7 @@ pub async fn report_of(
         status: Set(status.into()),
         summary: Set("Samenvatting over cliënt Jan Voorbeeld".into()),
         advice: Set("Advies".into()),
+        theme_findings: Set("{}".into()),
         sent_at: Set(sent.then_some(starts + Duration::days(2))),
         response_due: Set(response_due),
         response_text: Set((status == "zienswijze_ontvangen").then(|| "Onze reactie".into())),

@@ -79,6 +79,7 @@ async fn the_inspector_edits_sends_and_finalises_on_the_report_page() {
         &[
             ("summary", "Goed verlopen bezoek."),
             ("advice", "Leg VOG's vast."),
+            ("theme_A", "Twee van de tien dossiers zonder VOG."),
             ("point_id", &existing),
             ("point_criterion", "A1"),
             ("point_description", "Vraag van iedereen een VOG."),
@@ -93,6 +94,10 @@ async fn the_inspector_edits_sends_and_finalises_on_the_report_page() {
     assert!(html.contains("Het concept is opgeslagen."));
     assert!(html.contains("Vraag van iedereen een VOG.") && html.contains("1 maart 2027"));
     assert!(html.contains("Actualiseer de plannen."));
+    assert!(
+        html.contains("Twee van de tien dossiers zonder VOG."),
+        "findings per theme"
+    );
 
     let response = post(app, &format!("{path}/versturen"), &[]).await;
     assert_eq!(response.status(), 303);

@@ -132,6 +132,7 @@ async fn a_concept_is_edited_then_sent_with_a_deadline_and_an_email() {
         &c.app,
         &path,
         json!({"summary": "Een zorgvuldige aanbieder met twee aandachtspunten.", "advice": "Leg VOG's vast bij indiensttreding.",
+               "theme_findings": {"a": "De personeelsdossiers zijn onvolledig."},
                "improvement_points": [
                    {"id": point["id"], "criterion": "A1", "description": "Vraag van elke medewerker een VOG.", "due_date": "2027-03-01"},
                    {"criterion": "c1", "description": "Actualiseer de ondersteuningsplannen."}]}),
@@ -143,6 +144,10 @@ async fn a_concept_is_edited_then_sent_with_a_deadline_and_an_email() {
     assert_eq!(
         edited["summary"],
         "Een zorgvuldige aanbieder met twee aandachtspunten."
+    );
+    assert_eq!(
+        edited["theme_findings"],
+        json!({"A": "De personeelsdossiers zijn onvolledig."})
     );
     let points = edited["improvement_points"].as_array().unwrap();
     assert_eq!(points.len(), 2);

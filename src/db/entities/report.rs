@@ -12,6 +12,8 @@ pub struct Model {
     pub status: String,
     pub summary: String,
     pub advice: String,
+    /// The inspector's findings per theme, a JSON object `{"A": "…"}`.
+    pub theme_findings: String,
     pub sent_at: Option<DateTimeUtc>,
     pub response_due: Option<Date>,
     pub response_text: Option<String>,
