@@ -1,5 +1,6 @@
-//! `/portaal`: the provider's own pages. For now its mandatory calamity and violence reports
-//! (Wmo art. 3.4); reports for its response join here with the reports area.
+//! `/portaal`: the provider's own pages: its reports (to read, respond to and report improvement
+//! points done), its announced visits, and its mandatory calamity and violence reports (Wmo
+//! art. 3.4).
 pub mod calamity;
 pub mod reports;
 pub mod visits;

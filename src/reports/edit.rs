@@ -3,7 +3,7 @@
 //! pure function so the API and the page give the same messages with the same field names.
 use std::collections::BTreeMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -12,7 +12,9 @@ use crate::error::FieldError;
 use crate::framework::domain::FrameworkDoc;
 
 pub const MAX_TEXT: usize = 20_000;
-pub const MAX_POINT: usize = 2_000;
+/// Completing a visit writes "{criterion title}. Bevinding: {finding}" and a finding may be
+/// 5000 characters: a point must hold at least that.
+pub const MAX_POINT: usize = 6_000;
 /// A new point is due three months after today unless the inspector chooses another date.
 pub const DEFAULT_MONTHS: u32 = 3;
 
@@ -158,10 +160,16 @@ fn check_point(
             .checked_add_months(Months::new(DEFAULT_MONTHS))
             .unwrap_or(today)
     });
+    let (_, last_year) = crate::domain::local_time::YEARS;
     if due_date <= today {
         errors.push(FieldError::new(
             field("due_date"),
             "Kies een termijn na vandaag.",
+        ));
+    } else if due_date.year() > last_year {
+        errors.push(FieldError::new(
+            field("due_date"),
+            format!("Kies een termijn vóór {last_year}."),
         ));
     }
     (errors.len() == before).then_some(CheckedPoint {

@@ -182,6 +182,16 @@ pub async fn respond(
     id: Uuid,
     text: &str,
 ) -> AppResult<report::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let found = queries::find(&txn, scope, id).await?;
+    let status = status_of(&found)?;
+    let now = Utc::now();
+    // Too late or already answered says so first; the text matters only when it may be sent.
+    refuse(rules::may_respond(
+        status,
+        found.response_due,
+        dutch_date(now),
+    ))?;
     let text = text.trim();
     if text.is_empty() {
         return Err(AppError::validation(
@@ -198,15 +208,6 @@ pub async fn respond(
             ),
         ));
     }
-    let txn = crate::db::begin_write(db).await?;
-    let found = queries::find(&txn, scope, id).await?;
-    let status = status_of(&found)?;
-    let now = Utc::now();
-    refuse(rules::may_respond(
-        status,
-        found.response_due,
-        dutch_date(now),
-    ))?;
     let mut active = found.into_active_model();
     active.status = Set(ReportStatus::ZienswijzeOntvangen.as_str().into());
     active.response_text = Set(Some(text.to_string()));

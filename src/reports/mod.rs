@@ -13,6 +13,7 @@ pub mod rules;
 pub mod view;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,7 +33,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/rapporten/{id}", get(pages::show).post(pages::update))
+        .route(
+            "/rapporten/{id}",
+            // Summary, advice, six theme findings and every point: more than 64 KiB of text.
+            get(pages::show)
+                .post(pages::update)
+                .layer(DefaultBodyLimit::max(512 * 1024)),
+        )
         .route("/rapporten/{id}/versturen", post(pages::send))
         .route("/rapporten/{id}/definitief", post(pages::finalize))
         .route(

@@ -268,7 +268,8 @@ pub async fn update(
     let mut inputs = Vec::new();
     let kept = typed.rows.iter().filter(|r| !remove.contains(&r.id));
     let with_new = (!typed.new_row.description.trim().is_empty()
-        || !typed.new_row.criterion.trim().is_empty())
+        || !typed.new_row.criterion.trim().is_empty()
+        || !typed.new_row.due.trim().is_empty())
     .then_some(&typed.new_row);
     for (i, row) in kept.chain(with_new).enumerate() {
         let due_date = if row.due.trim().is_empty() {

@@ -77,6 +77,19 @@ impl VisitView {
     }
 }
 
+impl VisitView {
+    /// What a provider user may read: no linked signals, and a visit after a signal or calamity
+    /// reads as a routine one (`Reason::for_provider`), so no one can tell a worry was filed.
+    fn for_reader(mut self, user: &CurrentUser) -> Self {
+        if user.role == Role::Provider {
+            self.signal_ids.clear();
+            self.reason = Reason::parse(&self.reason)
+                .map_or(self.reason, |r| r.for_provider().as_str().to_string());
+        }
+        self
+    }
+}
+
 async fn view_of(state: &AppState, model: visit::Model) -> AppResult<VisitView> {
     let links = queries::links(&state.db, &[model.id])
         .await?
@@ -207,7 +220,7 @@ pub async fn list(
         .into_iter()
         .map(|v| {
             let l = links.remove(&v.id).unwrap_or_default();
-            VisitView::new(v, l)
+            VisitView::new(v, l).for_reader(&user)
         })
         .collect();
     Ok(Json(Page::new(items, total, paging)))
@@ -222,7 +235,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<Json<VisitView>> {
     let found = queries::find(&state.db, &Scope::of(&user), parse_id(&id)?).await?;
-    Ok(Json(view_of(&state, found).await?))
+    Ok(Json(view_of(&state, found).await?.for_reader(&user)))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

@@ -787,3 +787,58 @@ async fn an_admin_can_narrow_the_agenda_to_one_inspector() {
     .await;
     assert!(planner.contains(&format!("/bezoeken/{id}")));
 }
+
+#[tokio::test]
+async fn a_provider_reads_a_visit_after_a_signal_as_a_routine_visit() {
+    let p = signed_in().await;
+    let filed = crate::signals::file(&p.app, &crate::signals::signal_body(Some(p.provider))).await;
+    let token = p.app.token_for(INSPECTOR).await;
+    let list = api(
+        &p.app,
+        &token,
+        &format!(
+            "/api/v1/signals?reference={}",
+            filed["reference"].as_str().unwrap()
+        ),
+    )
+    .await;
+    let signal_id = list["items"][0]["id"].clone();
+    let response = p
+        .app
+        .post_json(
+            "/api/v1/visits",
+            &json!({"provider_id": p.provider, "inspector_ids": [p.inspector_id], "starts_at": "2031-05-06T08:00:00Z",
+                    "ends_at": "2031-05-06T10:00:00Z", "announced": true, "reason": "signaal", "signal_ids": [signal_id]}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let visit: Value = response.json().await.unwrap();
+    let id = visit["id"].as_str().unwrap();
+    assert_eq!(visit["reason"], "signaal", "the inspector sees why");
+
+    p.app
+        .add_user(
+            "kwaliteit@anker.example",
+            Role::Provider,
+            None,
+            Some(p.provider),
+        )
+        .await;
+    let provider_token = p.app.token_for("kwaliteit@anker.example").await;
+    let shown = api(&p.app, &provider_token, &format!("/api/v1/visits/{id}")).await;
+    assert_eq!(shown["reason"], "proactief");
+    assert_eq!(shown["signal_ids"], json!([]));
+    let listed = api(&p.app, &provider_token, "/api/v1/visits").await;
+    assert_eq!(listed["items"][0]["reason"], "proactief");
+    assert_eq!(listed["items"][0]["signal_ids"], json!([]));
+    // The reporter's confirmation and the provider's announcement.
+    let mails = p.app.smtp.wait_for(2).await;
+    let mail = mails
+        .iter()
+        .find(|m| m.rcpt_to == ["info@aanbieder.example"])
+        .expect("the announcement");
+    let text = mail.part("text/plain").unwrap();
+    assert!(text.contains("Reden: Toezichtbezoek"), "{text}");
+    assert!(!text.to_lowercase().contains("melding"));
+}

@@ -36,6 +36,8 @@ pub(super) async fn due_per_provider(
     let points = improvement_point::Entity::find()
         .filter(improvement_point::Column::Status.eq(OPEN))
         .filter(improvement_point::Column::DueReminderSentAt.is_null())
+        // Reported done by the provider: it is waiting for the inspector, not for the provider.
+        .filter(improvement_point::Column::ProviderDoneAt.is_null())
         .filter(improvement_point::Column::DueDate.gte(today))
         .filter(improvement_point::Column::DueDate.lte(today + Duration::days(DUE_SOON_DAYS)))
         .all(db)
@@ -76,9 +78,19 @@ pub(super) async fn announce(
 ) -> AppResult<bool> {
     let the_provider = provider_of(db, provider_id).await?;
     let mut visit_starts = HashMap::new();
-    for (found, _) in &items {
+    let mut titles: HashMap<(Uuid, String), String> = HashMap::new();
+    for (found, point) in &items {
         if let Entry::Vacant(slot) = visit_starts.entry(found.id) {
             slot.insert(visit_start(db, found).await?);
+        }
+        let key = (found.framework_version_id, point.criterion_code.clone());
+        if let Entry::Vacant(slot) = titles.entry(key) {
+            let framework =
+                crate::framework::queries::by_id(db, found.framework_version_id).await?;
+            let title = framework
+                .and_then(|f| f.criterion(&point.criterion_code).map(|c| c.title.clone()))
+                .unwrap_or_default();
+            slot.insert(title);
         }
     }
     // Claimed in id order, so two instances lock the rows in the same order (no deadlock).
@@ -105,7 +117,7 @@ pub(super) async fn announce(
         return Ok(false);
     }
     let due_dates: Vec<NaiveDate> = claimed.iter().map(|(_, p)| p.due_date).collect();
-    let reports = group(claimed, &visit_starts, base_url);
+    let reports = group(claimed, &visit_starts, &titles, base_url);
     let context = ImprovementDue {
         subject: improvement_subject(&due_dates),
         provider: the_provider.name.clone(),
@@ -140,6 +152,7 @@ pub(super) async fn announce(
 fn group(
     mut claimed: Vec<Item>,
     visit_starts: &HashMap<Uuid, DateTime<Utc>>,
+    titles: &HashMap<(Uuid, String), String>,
     base_url: &str,
 ) -> Vec<((Uuid, Vec<Uuid>), DueReport)> {
     claimed.sort_by_key(|(r, p)| {
@@ -163,9 +176,15 @@ fn group(
         }
         if let Some(((_, ids), group)) = groups.last_mut() {
             ids.push(point.id);
+            // The criterion's title, never the point's own text: that quotes the inspector's
+            // findings, which may mention clients; the full text sits behind the portal login.
+            let title = titles
+                .get(&(found.framework_version_id, point.criterion_code.clone()))
+                .cloned()
+                .unwrap_or_default();
             group.points.push(DuePoint {
                 criterion: point.criterion_code,
-                description: point.description,
+                description: title,
                 due: date_nl(point.due_date),
             });
         }
