@@ -1,4 +1,5 @@
 //! Integration tests: one binary, each test against the real app on its own database.
+mod accessibility;
 mod assessment_browser;
 mod auth;
 mod calendar;
