@@ -195,6 +195,11 @@ async fn connect_and_migrate(url: &str) -> Result<sea_orm::DatabaseConnection, S
 }
 
 async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    // Before anything else, so a bad weights file stops `serve` before it touches the database.
+    let risk_weights = match &args.config.risk_weights_file {
+        Some(path) => crate::risk::RiskWeights::from_file(path)?,
+        None => crate::risk::RiskWeights::default(),
+    };
     let db = connect_and_migrate(database_url).await?;
     if args.demo {
         db::demo::load(&db).await.map_err(describe)?;
@@ -203,7 +208,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|err| format!("kan niet luisteren op {}: {err}", args.config.bind_addr))?;
     let addr = listener.local_addr().map_err(|err| err.to_string())?;
-    let config = Config::from_serve(&args.config, addr);
+    let mut config = Config::from_serve(&args.config, addr);
+    config.risk_weights = risk_weights;
     if args.demo {
         println!("{}", db::demo::sign_in_table(&config.base_url));
     }

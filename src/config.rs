@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::risk::RiskWeights;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://toezicht.db?mode=rwc";
 pub const DEFAULT_MAIL_FROM: &str = "GGD Toezicht Wmo <toezicht@localhost>";
 pub const DEFAULT_MAIL_DIR: &str = "mail-out";
@@ -41,6 +43,10 @@ pub struct ServeConfig {
     /// Geldigheid van een sessie in uren (hoogstens 12).
     #[arg(long, env = "SESSION_TTL_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=12))]
     pub session_ttl_hours: u32,
+    /// TOML-bestand met de gewichten van de risicoscore (standaard de ingebouwde waarden, zie
+    /// fixtures/risk-weights.toml).
+    #[arg(long, env = "RISK_WEIGHTS_FILE")]
+    pub risk_weights_file: Option<PathBuf>,
 }
 
 /// What the running application needs to know, resolved from [`ServeConfig`].
@@ -58,6 +64,8 @@ pub struct Config {
     pub signal_rate_per_minute: u32,
     pub signal_contact_retention_days: u32,
     pub session_ttl_hours: u32,
+    /// Read once at start (see `cli::serve`), so a bad file stops `serve` instead of a page.
+    pub risk_weights: RiskWeights,
 }
 
 impl Config {
@@ -76,6 +84,7 @@ impl Config {
             signal_rate_per_minute: serve.signal_rate_per_minute,
             signal_contact_retention_days: serve.signal_contact_retention_days,
             session_ttl_hours: serve.session_ttl_hours,
+            risk_weights: RiskWeights::default(),
         }
     }
 
@@ -91,6 +100,7 @@ impl Config {
             signal_rate_per_minute: 10,
             signal_contact_retention_days: DEFAULT_SIGNAL_CONTACT_RETENTION_DAYS,
             session_ttl_hours: 12,
+            risk_weights: RiskWeights::default(),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod portal;
 pub mod providers;
 pub mod regions;
 pub mod reports;
+pub mod risk;
 pub mod signals;
 pub mod telemetry;
 pub mod visits;

@@ -183,10 +183,36 @@ pub async fn checked(
 
 async fn view_of(
     state: &AppState,
+    user: &CurrentUser,
     model: crate::db::entities::provider::Model,
 ) -> AppResult<ProviderView> {
     let mut contracts = queries::contracts(&state.db, &[model.id]).await?;
-    Ok(ProviderView::new(model, &mut contracts))
+    let mut views = vec![ProviderView::new(model, &mut contracts)];
+    with_risk(state, user, &mut views).await?;
+    views.into_iter().next().ok_or(AppError::NotFound)
+}
+
+/// Fills in `risk` for staff. A provider user's views keep `null`: the score counts signals,
+/// and a provider must never learn about signals (not even that there are some).
+async fn with_risk(
+    state: &AppState,
+    user: &CurrentUser,
+    views: &mut [ProviderView],
+) -> AppResult<()> {
+    if user.role == Role::Provider {
+        return Ok(());
+    }
+    let ids: Vec<_> = views.iter().map(|v| v.id).collect();
+    let weights = &state.config.risk_weights;
+    let mut risks: std::collections::HashMap<_, _> =
+        crate::risk::for_providers(&state.db, weights, &ids, chrono::Utc::now())
+            .await?
+            .into_iter()
+            .collect();
+    for view in views {
+        view.risk = risks.remove(&view.id);
+    }
+    Ok(())
 }
 
 /// Add a provider to the register (admin; inspector for its own region).
@@ -202,7 +228,10 @@ pub async fn create(
     user.require_role(&[Role::Admin, Role::Inspector])?;
     let data = checked(&state, &Scope::of(&user), &raw_from_request(body)).await?;
     let created = queries::create(&state.db, &Actor::from(&user), &data).await?;
-    Ok((StatusCode::CREATED, Json(view_of(&state, created).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(view_of(&state, &user, created).await?),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -247,10 +276,11 @@ pub async fn list(
         queries::list(&state.db, &Scope::of(&user), &query.filter(), paging).await?;
     let ids: Vec<_> = items.iter().map(|p| p.id).collect();
     let mut contracts = queries::contracts(&state.db, &ids).await?;
-    let items = items
+    let mut items: Vec<_> = items
         .into_iter()
         .map(|p| ProviderView::new(p, &mut contracts))
         .collect();
+    with_risk(&state, &user, &mut items).await?;
     Ok(Json(Page::new(items, total, paging)))
 }
 
@@ -264,7 +294,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<Json<ProviderView>> {
     let provider = queries::find(&state.db, &Scope::of(&user), parse_id(&id)?).await?;
-    Ok(Json(view_of(&state, provider).await?))
+    Ok(Json(view_of(&state, &user, provider).await?))
 }
 
 /// Change a provider. A provider user may change only its own `email` and `phone`.
@@ -299,7 +329,7 @@ pub async fn update(
     };
     let data = checked(&state, &write_scope, &raw).await?;
     let updated = queries::update(&state.db, &Actor::from(&user), &existing, &data).await?;
-    Ok(Json(view_of(&state, updated).await?))
+    Ok(Json(view_of(&state, &user, updated).await?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -227,6 +227,10 @@ struct DetailPage {
     can_edit: bool,
     show_audit: bool,
     audit: Vec<AuditRow>,
+    /// Staff only: the score counts signals, which a provider must never learn about.
+    risk: Option<crate::risk::Risk>,
+    /// The class of the level's tag: `hoog` stands out, `laag` reads as fine.
+    risk_tag: &'static str,
 }
 
 fn field_label(field: &str) -> &str {
@@ -315,6 +319,17 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let risk = if staff {
+        let weights = &state.config.risk_weights;
+        Some(crate::risk::for_provider(&state.db, weights, provider.id, chrono::Utc::now()).await?)
+    } else {
+        None
+    };
+    let risk_tag = match risk.as_ref().map(|r| r.level.as_str()) {
+        Some("hoog") => "error",
+        Some("laag") => "ok",
+        _ => "",
+    };
     let notice = match raw.as_deref() {
         Some("aangemaakt=1") => Some("De aanbieder is toegevoegd aan het register."),
         Some("gewijzigd=1") => Some("De wijzigingen zijn opgeslagen."),
@@ -358,6 +373,8 @@ pub async fn show(
         can_edit: true,
         show_audit: staff,
         audit,
+        risk,
+        risk_tag,
     };
     Ok((csrf, state.templates.page("providers/show", &page)?))
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::db::entities::provider;
 use crate::domain::service::Service;
 use crate::providers::queries::services_of;
+use crate::risk::Risk;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AddressView {
@@ -37,6 +38,9 @@ pub struct ProviderView {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// For admins and inspectors; always `null` for a provider user, because its factors count
+    /// signals and a provider must never learn about signals.
+    pub risk: Option<Risk>,
 }
 
 impl ProviderView {
@@ -62,6 +66,7 @@ impl ProviderView {
             active: model.active,
             created_at: model.created_at,
             updated_at: model.updated_at,
+            risk: None,
         }
     }
 }

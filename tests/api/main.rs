@@ -23,6 +23,7 @@ mod reminder_fixtures;
 mod reminders;
 mod report_pages;
 mod reports;
+mod risk;
 mod signal_pages;
 mod signal_staff_pages;
 mod signals;
