@@ -7,10 +7,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 
 use crate::audit::Actor;
 use crate::db::entities::provider;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppResult, FieldError};
 use crate::providers::input::{self, ProviderData, RawProvider};
 use crate::providers::queries;
 use crate::regions::queries::{MunicipalityIndex, municipality_index};
+use crate::web::csv::Sheet;
 
 /// The columns, in export order: (header, accepted aliases, required).
 const COLUMNS: [(&str, &[&str], bool); 13] = [
@@ -298,25 +299,12 @@ pub async fn import(
     Ok(ImportOutcome { checked, stored })
 }
 
-/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) gets a leading `'`,
-/// which spreadsheets show as text and the importer drops again.
-fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@']) {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
-    }
-}
-
 /// The filtered list as CSV in the import format (`;`, UTF-8 with BOM, so Excel opens it).
 pub async fn export(db: &DatabaseConnection, providers: &[provider::Model]) -> AppResult<Vec<u8>> {
     let ids: Vec<_> = providers.iter().map(|p| p.id).collect();
     let mut contracts = queries::contracts(db, &ids).await?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
     let header: Vec<&str> = COLUMNS.iter().map(|(name, _, _)| *name).collect();
-    writer.write_record(&header).map_err(AppError::internal)?;
+    let mut sheet = Sheet::new(&header)?;
     for p in providers {
         let services: Vec<&str> = queries::services_of(p).iter().map(|s| s.code()).collect();
         let row = [
@@ -334,17 +322,16 @@ pub async fn export(db: &DatabaseConnection, providers: &[provider::Model]) -> A
             contracts.remove(&p.id).unwrap_or_default().join(", "),
             if p.active { "ja" } else { "nee" }.to_string(),
         ];
-        writer
-            .write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))
-            .map_err(AppError::internal)?;
+        sheet.row(&row)?;
     }
-    writer.into_inner().map_err(AppError::internal)
+    sheet.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::db::entities::municipality;
+    use crate::web::csv::spreadsheet_safe;
 
     fn index() -> MunicipalityIndex {
         let m = |code: &str, name: &str| municipality::Model {

@@ -1,8 +1,6 @@
 //! `/aanbieders`: the register as pages (list, detail) and the CSV export of the filtered list.
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Utc;
 use sea_orm::EntityTrait;
 use serde::Serialize;
 use serde_json::Value;
@@ -11,7 +9,7 @@ use crate::app::AppState;
 use crate::audit;
 use crate::domain::role::Role;
 use crate::domain::text::datetime_nl;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::providers::api::ListQuery;
 use crate::providers::queries::{self, Scope};
 use crate::providers::{csv_io, options};
@@ -179,21 +177,7 @@ pub async fn export(
     let (query, _) = list_query(raw.as_deref().unwrap_or_default())?;
     let providers = queries::list_all(&state.db, &Scope::of(&user), &query.filter()).await?;
     let body = csv_io::export(&state.db, &providers).await?;
-    let filename = format!(
-        "attachment; filename=\"aanbieders-{}.csv\"",
-        Utc::now().format("%Y-%m-%d")
-    );
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&filename).map_err(AppError::internal)?,
-    );
-    Ok(response)
+    crate::web::csv::attachment("aanbieders", body)
 }
 
 #[derive(Serialize)]

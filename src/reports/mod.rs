@@ -3,13 +3,16 @@
 pub mod api;
 pub mod document;
 pub mod edit;
+pub mod export;
 pub mod lifecycle;
 pub mod notify;
+pub mod open_data;
 pub mod pages;
 pub mod points;
 pub mod queries;
 pub mod reminders;
 pub mod rules;
+pub mod table;
 pub mod view;
 
 use axum::Router;
@@ -33,6 +36,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/rapporten/export.csv", get(export::export))
+        .route(
+            "/open-data/{region_code}/scores.csv",
+            get(open_data::scores),
+        )
         .route(
             "/rapporten/{id}",
             // Summary, advice, six theme findings and every point: more than 64 KiB of text.

@@ -79,6 +79,16 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// The whole filtered list for an export, at most `limit` reports.
+pub async fn list_upto(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &ListFilter,
+    limit: u64,
+) -> AppResult<Vec<report::Model>> {
+    Ok(filtered(scope, filter).limit(limit).all(db).await?)
+}
+
 pub async fn find<C: ConnectionTrait>(db: &C, scope: &Scope, id: Uuid) -> AppResult<report::Model> {
     scope
         .apply(report::Entity::find_by_id(id))

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod change;
 pub mod create;
+pub mod export;
 pub mod input;
 pub mod notify;
 pub mod public_form;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
             get(status_page::status_form).post(status_page::status_lookup),
         )
         .route("/meldingen", get(staff_list::list))
+        .route("/meldingen/export.csv", get(export::export))
         .route(
             "/meldingen/{id}",
             get(staff_detail::show).post(staff_detail::act),

@@ -123,6 +123,17 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// The whole filtered list for an export, at most `limit` signals.
+pub async fn list_upto(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &ListFilter,
+    limit: u64,
+) -> AppResult<Vec<signal::Model>> {
+    let today = dutch_date(Utc::now());
+    Ok(filtered(scope, filter, today).limit(limit).all(db).await?)
+}
+
 /// The providers that signals in this scope are about (for a filter), each once.
 pub async fn providers_with_signals(
     db: &DatabaseConnection,

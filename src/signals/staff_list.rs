@@ -51,6 +51,7 @@ struct ListPage {
     pages: u64,
     prev_href: Option<String>,
     next_href: Option<String>,
+    export_href: String,
 }
 
 pub async fn list(
@@ -144,6 +145,10 @@ pub async fn list(
         pages,
         prev_href: (paging.page > 1).then(|| href(paging.page - 1)),
         next_href: (paging.page < pages).then(|| href(paging.page + 1)),
+        export_href: format!(
+            "/meldingen/export.csv{}{base}",
+            if base.is_empty() { "" } else { "?" }
+        ),
     };
     Ok((csrf, state.templates.page("signals/list", &page)?).into_response())
 }

@@ -139,13 +139,10 @@ pub async fn view<C: ConnectionTrait>(
         .into_iter()
         .map(|r| (r.criterion_code.clone(), r))
         .collect();
+    let scores = scores_of(framework, by_code.values());
     let mut ratings = Vec::new();
-    let mut for_scoring = Vec::new();
-    for (theme, criterion) in framework.criteria() {
+    for (_, criterion) in framework.criteria() {
         if let Some(r) = by_code.remove(&criterion.code) {
-            if let Some(rating) = Rating::parse(&r.rating) {
-                for_scoring.push((theme.code.clone(), rating));
-            }
             ratings.push(RatingInput {
                 criterion: r.criterion_code,
                 rating: r.rating,
@@ -153,13 +150,33 @@ pub async fn view<C: ConnectionTrait>(
             });
         }
     }
-    let themes: Vec<String> = framework.themes.iter().map(|t| t.code.clone()).collect();
-    let scores = scoring::score(&themes, &for_scoring);
     Ok(AssessmentView {
         ratings,
         theme_scores: scores.theme_scores,
         overall_pct: scores.overall_pct,
     })
+}
+
+/// The scores of a visit's stored ratings against its framework: the one computation behind the
+/// API, the pages, the report export and the open data. Ratings of criteria outside the framework
+/// do not count.
+pub fn scores_of<'a>(
+    framework: &FrameworkDoc,
+    stored: impl IntoIterator<Item = &'a visit_rating::Model>,
+) -> scoring::Scores {
+    let by_code: HashMap<&str, &str> = stored
+        .into_iter()
+        .map(|r| (r.criterion_code.as_str(), r.rating.as_str()))
+        .collect();
+    let for_scoring: Vec<(String, Rating)> = framework
+        .criteria()
+        .filter_map(|(theme, criterion)| {
+            let rating = Rating::parse(by_code.get(criterion.code.as_str())?)?;
+            Some((theme.code.clone(), rating))
+        })
+        .collect();
+    let themes: Vec<String> = framework.themes.iter().map(|t| t.code.clone()).collect();
+    scoring::score(&themes, &for_scoring)
 }
 
 pub async fn framework_of<C: ConnectionTrait>(

@@ -30,9 +30,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 }
 
 pub fn router() -> Router<AppState> {
-    use pages::{assess, detail, form, list};
+    use pages::{assess, detail, export, form, list};
     Router::new()
         .route("/bezoeken", get(list::agenda))
+        .route("/bezoeken/export.csv", get(export::export))
         .route("/bezoeken/nieuw", get(form::new_form).post(form::create))
         .route("/bezoeken/{id}", get(detail::show))
         .route(

@@ -114,6 +114,16 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// The whole filtered list for an export, at most `limit` visits.
+pub async fn list_upto(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &ListFilter,
+    limit: u64,
+) -> AppResult<Vec<visit::Model>> {
+    Ok(filtered(scope, filter).limit(limit).all(db).await?)
+}
+
 /// The providers that have visits in this scope (for the agenda's provider filter).
 pub async fn providers_with_visits(db: &DatabaseConnection, scope: &Scope) -> AppResult<Vec<Uuid>> {
     Ok(scope

@@ -2,6 +2,7 @@
 //! the rendering of errors as Dutch HTML pages outside `/api`.
 pub mod assets;
 pub mod csrf;
+pub mod csv;
 pub mod current_user;
 pub mod health;
 pub mod home;

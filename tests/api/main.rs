@@ -7,6 +7,7 @@ mod calendar_access;
 mod cli;
 mod conventions;
 mod demo;
+mod exports;
 mod framework;
 mod framework_pages;
 mod helpers;

@@ -4,38 +4,24 @@
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::domain::local_time::{monday_of, parse_date, week_bounds, week_number};
-use crate::domain::role::Role;
+use crate::domain::local_time::week_number;
 use crate::domain::working_days::dutch_date;
 use crate::error::AppResult;
 use crate::signals::staff_common::{Choice, options};
 use crate::signals::staff_list::provider_names;
+use crate::visits::pages::agenda_query::Agenda;
 use crate::visits::pages::common::{Names, VisitRow, inspectors, region_of, staff};
 use crate::visits::pages::week::{self, Day};
-use crate::visits::queries::{self, ListFilter};
+use crate::visits::queries;
 use crate::visits::rules::VisitStatus;
 use crate::web::csrf::CsrfToken;
 use crate::web::current_user::CurrentUser;
 use crate::web::pagination::Paging;
-use crate::web::query;
 use crate::web::templates::Layout;
-
-#[derive(Debug, Default, Deserialize)]
-struct AgendaQuery {
-    view: Option<String>,
-    week: Option<String>,
-    /// An inspector's id, or `all` for the whole region.
-    inspector_id: Option<String>,
-    provider_id: Option<String>,
-    status: Option<String>,
-    /// `past` lists earlier visits, latest first.
-    period: Option<String>,
-    page: Option<u64>,
-}
 
 #[derive(Serialize)]
 struct AgendaPage {
@@ -44,6 +30,8 @@ struct AgendaPage {
     week_view: bool,
     week_href: String,
     list_href: String,
+    /// The same view as a spreadsheet (every page of it).
+    export_href: String,
     may_plan: bool,
     inspectors: Vec<Choice>,
     all_inspectors: bool,
@@ -64,12 +52,12 @@ struct AgendaPage {
     next_href: Option<String>,
 }
 
-fn parse_uuid(value: Option<&str>) -> Option<Uuid> {
-    value.and_then(|v| Uuid::parse_str(v.trim()).ok())
-}
-
 /// The address of the agenda with these query pairs (empty values left out).
 fn href(pairs: &[(&str, String)]) -> String {
+    href_at("/bezoeken", pairs)
+}
+
+fn href_at(path: &str, pairs: &[(&str, String)]) -> String {
     let query: Vec<String> = pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -81,9 +69,9 @@ fn href(pairs: &[(&str, String)]) -> String {
         })
         .collect();
     if query.is_empty() {
-        "/bezoeken".into()
+        path.into()
     } else {
-        format!("/bezoeken?{}", query.join("&"))
+        format!("{path}?{}", query.join("&"))
     }
 }
 
@@ -94,50 +82,21 @@ pub async fn agenda(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let scope = staff(&user)?;
-    // A hand-edited address with a bad value falls back to the default view instead of an error.
-    let query: AgendaQuery = query::parse(&raw.unwrap_or_default()).unwrap_or_default();
-    let week_view = query.view.as_deref() != Some("list");
-    let today = dutch_date(Utc::now());
-    let monday = monday_of(
-        query
-            .week
-            .as_deref()
-            .and_then(|w| parse_date(w).ok())
-            .unwrap_or(today),
-    );
-    // An inspector's agenda starts with its own visits; admins have none and see everything.
-    let all_inspectors = match query.inspector_id.as_deref() {
-        Some("all") => true,
-        Some(id) if Uuid::parse_str(id.trim()).is_ok() => false,
-        _ => user.role == Role::Admin,
-    };
-    let inspector_id = if all_inspectors {
-        None
-    } else {
-        parse_uuid(query.inspector_id.as_deref()).or(Some(user.id))
-    };
-    let provider_id = parse_uuid(query.provider_id.as_deref());
-    let status = query.status.as_deref().and_then(VisitStatus::parse);
-    let past = query.period.as_deref() == Some("past");
     let now = Utc::now();
-    let (from, to) = if week_view {
-        let (start, end) = week_bounds(monday);
-        (Some(start), Some(end))
-    } else if past {
-        (None, Some(now))
-    } else {
-        (Some(now), None)
-    };
-    let filter = ListFilter {
-        from,
-        to,
-        provider_id,
+    let today = dutch_date(now);
+    let Agenda {
+        week_view,
+        monday,
+        all_inspectors,
         inspector_id,
+        provider_id,
         status,
-        newest_first: !week_view && past,
-    };
+        past,
+        page,
+        filter,
+    } = Agenda::read(&raw.unwrap_or_default(), &user, now);
     let paging = Paging::new(
-        if week_view { None } else { query.page },
+        if week_view { None } else { page },
         Some(if week_view { 200 } else { 50 }),
     )?;
     let (visits, total) = queries::list(&state.db, &scope, &filter, paging).await?;
@@ -229,6 +188,14 @@ pub async fn agenda(
         week_view,
         week_href: href(&keep("", week_of(monday))),
         list_href: href(&keep("list", String::new())),
+        export_href: href_at(
+            "/bezoeken/export.csv",
+            &if week_view {
+                keep("", week_of(monday))
+            } else {
+                keep("list", String::new())
+            },
+        ),
         may_plan: true,
         inspectors: inspector_choices,
         all_inspectors,
