@@ -5,6 +5,8 @@ mod calendar;
 mod calendar_access;
 mod cli;
 mod conventions;
+mod dashboard;
+mod dashboard_fixtures;
 mod demo;
 mod framework;
 mod framework_pages;
