@@ -4,10 +4,13 @@
 pub mod api;
 pub mod charts;
 pub mod figures;
+pub mod national;
+pub mod pages;
 pub mod queries;
 pub mod series;
 
 use axum::Router;
+use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -22,8 +25,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 }
 
 pub fn router() -> Router<AppState> {
-    // The region pages follow in `pages` and `national`.
     Router::new()
+        .route("/regio", get(national::page))
+        .route("/regio/{code}", get(pages::page))
 }
 
 /// The region `code` when this user may see its dashboard: admins any, inspectors only their

@@ -235,3 +235,48 @@ async fn only_admins_and_the_regions_inspectors_see_a_dashboard() {
         401
     );
 }
+
+#[tokio::test]
+async fn the_region_pages_render_with_charts() {
+    let app = TestApp::spawn().await;
+    seed(&app, TWENTE, "GM0153").await;
+    app.add_user(
+        "toezicht@twente.example",
+        Role::Inspector,
+        Some(TWENTE),
+        None,
+    )
+    .await;
+    crate::helpers::sign_in_on_page(&app, "toezicht@twente.example").await;
+    let response = app.get("/regio/GG1106", None).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert_eq!(html.matches("<svg").count(), 3, "three charts");
+    assert!(html.contains(r#"role="img""#) && html.contains("<table"));
+    assert!(
+        html.contains(r#"href="/regio/GG1106""#),
+        "Dashboard in the navigation"
+    );
+    assert!(
+        html.contains("/meldingen?overdue"),
+        "overdue signals link to their list"
+    );
+    assert!(!html.contains("style="));
+    assert_eq!(app.get("/regio/GG3406", None).await.status(), 404);
+    assert_eq!(app.get("/regio", None).await.status(), 403);
+
+    let admin = TestApp::spawn_on(&app.test_db.url, |_| {}).await;
+    admin
+        .add_user("beheer@twente.example", Role::Admin, None, None)
+        .await;
+    crate::helpers::sign_in_on_page(&admin, "beheer@twente.example").await;
+    let overview = admin.get("/regio", None).await;
+    assert_eq!(overview.status(), 200);
+    let html = overview.text().await.unwrap();
+    assert_eq!(
+        html.matches(r#"<th scope="row"><a href="/regio/GG"#)
+            .count(),
+        25
+    );
+    assert_eq!(admin.get("/regio/GG3406", None).await.status(), 200);
+}
