@@ -21,7 +21,8 @@ use crate::mail::Mailer;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
 use crate::{
-    auth, calendar, framework, mail, portal, providers, regions, reports, signals, visits,
+    auth, calendar, dashboard, framework, mail, portal, providers, regions, reports, signals,
+    visits,
 };
 
 /// Everything a handler needs; cheap to clone (a pool handle, a mailer and `Arc`s).
@@ -82,6 +83,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             OpenApiRouter::new()
                 .merge(auth::api_router())
                 .merge(regions::api_router())
+                .merge(dashboard::api_router())
                 .merge(providers::api_router())
                 .merge(framework::api_router())
                 .merge(signals::api_router())
@@ -108,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::page))
         .merge(auth::router())
         .merge(regions::router())
+        .merge(dashboard::router())
         .merge(providers::router())
         .merge(framework::router())
         .merge(signals::router())

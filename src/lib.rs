@@ -5,6 +5,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -42,9 +42,34 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
         .collect()
 }
 
+/// "Dashboard": an inspector's own region, the admins' overview of all regions.
+pub fn dashboard_item(role: Role, region: Option<&str>, current_path: &str) -> Option<NavItem> {
+    let href = match (role, region) {
+        (Role::Admin, _) => "/regio".to_string(),
+        (Role::Inspector, Some(code)) => format!("/regio/{code}"),
+        _ => return None,
+    };
+    Some(NavItem {
+        current: current_path == href || current_path.starts_with("/regio/"),
+        href,
+        label: "Dashboard",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dashboard_is_the_inspectors_region_or_the_overview() {
+        let own = dashboard_item(Role::Inspector, Some("GG1106"), "/regio/GG1106").unwrap();
+        assert_eq!((own.href.as_str(), own.current), ("/regio/GG1106", true));
+        assert_eq!(
+            dashboard_item(Role::Admin, None, "/").unwrap().href,
+            "/regio"
+        );
+        assert!(dashboard_item(Role::Provider, None, "/").is_none());
+    }
 
     #[test]
     fn the_public_sees_the_signal_form_and_sign_in() {

@@ -104,13 +104,19 @@ impl Layout {
         csrf_token: &str,
         path: &str,
     ) -> Self {
+        let mut nav = super::nav::items(user.map(|u| u.role), path);
+        if let Some(item) =
+            user.and_then(|u| super::nav::dashboard_item(u.role, u.region_code.as_deref(), path))
+        {
+            nav.insert(1.min(nav.len()), item);
+        }
         Layout {
             title: title.into(),
             user: user.map(|u| LayoutUser {
                 name: u.name.clone(),
                 role_label: u.role.label_nl(),
             }),
-            nav: super::nav::items(user.map(|u| u.role), path),
+            nav,
             csrf_token: csrf_token.to_string(),
             script: None,
         }

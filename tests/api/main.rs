@@ -6,6 +6,8 @@ mod calendar;
 mod calendar_access;
 mod cli;
 mod conventions;
+mod dashboard;
+mod dashboard_fixtures;
 mod demo;
 mod exports;
 mod framework;

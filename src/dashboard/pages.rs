@@ -1,0 +1,293 @@
+//! `/regio/{code}`: the region dashboard page, the API's numbers with charts and the lists
+//! behind them.
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::Serialize;
+
+use super::charts::{self, Series};
+use super::figures::{self, Dashboard};
+use super::queries::Clock;
+use crate::app::AppState;
+use crate::domain::role::Role;
+use crate::error::AppResult;
+use crate::signals::rules::Category;
+use crate::web::csrf::CsrfToken;
+use crate::web::current_user::CurrentUser;
+use crate::web::templates::Layout;
+
+/// A number on the page, linked to the filtered list behind it where such a list exists.
+#[derive(Serialize)]
+pub struct Figure {
+    pub label: &'static str,
+    pub value: u64,
+    pub href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    label: String,
+    value: String,
+    previous: Option<String>,
+    href: Option<String>,
+}
+
+/// A chart and the table with the same numbers (for screen readers and for reading exact values).
+#[derive(Serialize)]
+struct Chart {
+    id: String,
+    title: &'static str,
+    svg: String,
+    column: &'static str,
+    previous_column: Option<&'static str>,
+    rows: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct RegionPage {
+    #[serde(flatten)]
+    layout: Layout,
+    name: String,
+    figures: Vec<Figure>,
+    charts: Vec<Chart>,
+    risks: Vec<crate::risk::RiskSummary>,
+}
+
+fn pct(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".into(), |v| format!("{v:.1}%").replace('.', ","))
+}
+
+fn key_figures(d: &Dashboard, linked: bool) -> Vec<Figure> {
+    // The lists are scoped to the viewer's own region: an admin's list would mix all regions, so
+    // an admin sees the numbers unlinked.
+    let link = |href: &str| linked.then(|| href.to_string());
+    vec![
+        Figure {
+            label: "Actieve aanbieders",
+            value: d.providers.total,
+            href: link("/aanbieders?status=actief"),
+        },
+        Figure {
+            label: "Nooit bezocht",
+            value: d.providers.never_visited,
+            href: None,
+        },
+        Figure {
+            label: "Bezoek te lang geleden (> 3 jaar)",
+            value: d.providers.visit_overdue,
+            href: None,
+        },
+        Figure {
+            label: "Geplande bezoeken",
+            value: d.visits.planned,
+            href: link("/bezoeken?view=list&status=gepland&inspector_id=all"),
+        },
+        Figure {
+            label: "Bezoeken uitgevoerd (365 dagen)",
+            value: d.visits.completed_last_365d,
+            href: link("/bezoeken?view=list&status=uitgevoerd&inspector_id=all&period=past"),
+        },
+        Figure {
+            label: "Bezoeken geannuleerd (365 dagen)",
+            value: d.visits.cancelled_last_365d,
+            href: link("/bezoeken?view=list&status=geannuleerd&inspector_id=all&period=past"),
+        },
+        Figure {
+            label: "Open meldingen",
+            value: d.signals.open,
+            href: link("/meldingen"),
+        },
+        Figure {
+            label: "Meldingen over de termijn",
+            value: d.signals.overdue,
+            href: link("/meldingen?overdue=true"),
+        },
+        Figure {
+            label: "Meldingen laatste 30 dagen",
+            value: d.signals.received_last_30d,
+            href: None,
+        },
+        Figure {
+            label: "Rapporten wachten op reactie",
+            value: d.reports.awaiting_response,
+            href: None,
+        },
+        Figure {
+            label: "Reactietermijn verstreken",
+            value: d.reports.response_overdue,
+            href: None,
+        },
+        Figure {
+            label: "Definitieve rapporten (365 dagen)",
+            value: d.reports.final_last_365d,
+            href: None,
+        },
+        Figure {
+            label: "Open verbeterpunten",
+            value: d.improvement_points.open,
+            href: None,
+        },
+        Figure {
+            label: "Verbeterpunten over de datum",
+            value: d.improvement_points.overdue,
+            href: None,
+        },
+    ]
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let region = super::visible_region(&state.db, &user, &code).await?;
+    let now = Utc::now();
+    let clock = Clock::at(now);
+    let previous = figures::scores(
+        &state.db,
+        &region.code,
+        clock.days_ago(730),
+        clock.days_ago(365),
+    )
+    .await?;
+    let d = figures::dashboard(&state.db, &state.config.risk_weights, region, now).await?;
+    let linked = user.role == Role::Inspector;
+
+    let months: Vec<String> = d
+        .signals
+        .per_month
+        .iter()
+        .map(|m| m.month.clone())
+        .collect();
+    let per_month = Series {
+        name: "Meldingen".into(),
+        class: "chart-a",
+        values: d
+            .signals
+            .per_month
+            .iter()
+            .map(|m| Some(m.count as f64))
+            .collect(),
+    };
+    let categories: Vec<(Category, u64)> = Category::ALL
+        .iter()
+        .map(|c| {
+            (
+                *c,
+                d.signals.by_category.get(c.as_str()).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    let themes: Vec<String> = d.scores.by_theme.iter().map(|t| t.theme.clone()).collect();
+    let previous_of = |theme: &str| {
+        previous
+            .by_theme
+            .iter()
+            .find(|t| t.theme == theme)
+            .and_then(|t| t.score_pct)
+    };
+    let charts = vec![
+        Chart {
+            id: "grafiek-maanden".into(),
+            title: "Meldingen per maand",
+            svg: charts::line_chart(
+                "grafiek-maanden-titel",
+                "Meldingen per maand, laatste 12 maanden",
+                &months,
+                &per_month,
+            ),
+            column: "Meldingen",
+            previous_column: None,
+            rows: d
+                .signals
+                .per_month
+                .iter()
+                .map(|m| Row {
+                    label: m.month.clone(),
+                    value: m.count.to_string(),
+                    previous: None,
+                    href: None,
+                })
+                .collect(),
+        },
+        Chart {
+            id: "grafiek-categorie".into(),
+            title: "Meldingen per categorie",
+            svg: charts::bar_chart(
+                "grafiek-categorie-titel",
+                "Meldingen per categorie",
+                &categories
+                    .iter()
+                    .map(|(c, _)| c.label_nl().to_string())
+                    .collect::<Vec<_>>(),
+                &[Series {
+                    name: "Meldingen".into(),
+                    class: "chart-a",
+                    values: categories.iter().map(|(_, n)| Some(*n as f64)).collect(),
+                }],
+                None,
+            ),
+            column: "Meldingen",
+            previous_column: None,
+            rows: categories
+                .iter()
+                .map(|(c, n)| Row {
+                    label: c.label_nl().to_string(),
+                    value: n.to_string(),
+                    previous: None,
+                    href: linked.then(|| format!("/meldingen?category={}", c.as_str())),
+                })
+                .collect(),
+        },
+        Chart {
+            id: "grafiek-scores".into(),
+            title: "Score per thema",
+            svg: charts::bar_chart(
+                "grafiek-scores-titel",
+                "Score per thema: laatste 365 dagen en het jaar daarvoor",
+                &themes,
+                &[
+                    Series {
+                        name: "Laatste 365 dagen".into(),
+                        class: "chart-a",
+                        values: d.scores.by_theme.iter().map(|t| t.score_pct).collect(),
+                    },
+                    Series {
+                        name: "Jaar daarvoor".into(),
+                        class: "chart-b",
+                        values: themes.iter().map(|t| previous_of(t)).collect(),
+                    },
+                ],
+                Some(100.0),
+            ),
+            column: "Laatste 365 dagen",
+            previous_column: Some("Jaar daarvoor"),
+            rows: d
+                .scores
+                .by_theme
+                .iter()
+                .map(|t| Row {
+                    label: format!("Thema {}", t.theme),
+                    value: pct(t.score_pct),
+                    previous: Some(pct(previous_of(&t.theme))),
+                    href: None,
+                })
+                .collect(),
+        },
+    ];
+    let context = RegionPage {
+        layout: Layout::new(
+            format!("Dashboard {}", d.region.name),
+            Some(&user),
+            &csrf.value,
+            &format!("/regio/{}", d.region.code),
+        ),
+        figures: key_figures(&d, linked),
+        name: d.region.name.clone(),
+        risks: d.risk.top.clone(),
+        charts,
+    };
+    let html = state.templates.page("dashboard/region", &context)?;
+    Ok((csrf, html).into_response())
+}

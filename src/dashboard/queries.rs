@@ -1,0 +1,274 @@
+//! The dashboard's numbers, each one aggregate query (COUNT/SUM … GROUP BY) so that the
+//! database does the counting: the region page asks them for one region, the national overview
+//! for all 25 at once (grouped by region), never row by row.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, Iden};
+
+use crate::db::entities::{improvement_point, provider, report, signal, visit};
+use crate::domain::working_days::dutch_date;
+use crate::error::AppResult;
+
+/// A count per key (a region code, a category, a month).
+pub type Counts = HashMap<String, u64>;
+
+/// One region (the region page and the API) or all of them (the national overview).
+#[derive(Debug, Clone, Copy)]
+pub enum Regions<'a> {
+    One(&'a str),
+    All,
+}
+
+/// "Now" and the Dutch date of today, fixed once per request so every number agrees.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+}
+
+impl Clock {
+    pub fn at(now: DateTime<Utc>) -> Self {
+        Clock {
+            now,
+            today: dutch_date(now),
+        }
+    }
+
+    pub fn days_ago(&self, days: i64) -> DateTime<Utc> {
+        self.now - Duration::days(days)
+    }
+}
+
+fn col<E: Iden + 'static, C: Iden + 'static>(table: E, column: C) -> Expr {
+    Expr::col((table, column))
+}
+
+/// Runs `q` with `key` and `value` as its two output columns, grouped by the key.
+pub(super) async fn grouped<C: ConnectionTrait>(
+    db: &C,
+    mut q: SelectStatement,
+    key: Expr,
+    value: Expr,
+) -> AppResult<Counts> {
+    q.expr_as(key, Alias::new("k"))
+        .expr_as(value, Alias::new("n"))
+        // By the output name: the key may be a CASE with bound values, which PostgreSQL would
+        // not recognise as the same expression when repeated in GROUP BY.
+        .group_by_col(Alias::new("k"));
+    let mut counts = Counts::new();
+    for row in db.query_all(&q).await? {
+        let key: String = row.try_get("", "k")?;
+        let n: Option<i64> = row.try_get("", "n")?;
+        counts.insert(key, u64::try_from(n.unwrap_or(0)).unwrap_or(0));
+    }
+    Ok(counts)
+}
+
+/// `COUNT(*)` of `q` per region (`region` is the region column of `q`'s table).
+async fn per_region<C: ConnectionTrait>(
+    db: &C,
+    mut q: SelectStatement,
+    region: Expr,
+    regions: Regions<'_>,
+) -> AppResult<Counts> {
+    if let Regions::One(code) = regions {
+        q.and_where(region.clone().eq(code));
+    }
+    grouped(db, q, region, Expr::cust("COUNT(*)")).await
+}
+
+/// The key figures, each per region; a region without records is missing (read it as 0).
+#[derive(Debug, Default)]
+pub struct KeyCounts {
+    pub providers_total: Counts,
+    pub never_visited: Counts,
+    pub visit_overdue: Counts,
+    pub visits_planned: Counts,
+    pub visits_completed: Counts,
+    pub visits_cancelled: Counts,
+    pub signals_open: Counts,
+    pub signals_overdue: Counts,
+    pub signals_recent: Counts,
+    pub reports_awaiting: Counts,
+    pub reports_overdue: Counts,
+    pub reports_final: Counts,
+    pub points_open: Counts,
+    pub points_overdue: Counts,
+}
+
+pub async fn key_counts<C: ConnectionTrait>(
+    db: &C,
+    regions: Regions<'_>,
+    clock: Clock,
+) -> AppResult<KeyCounts> {
+    let year_ago = clock.days_ago(365);
+    // Calendar years: a visit on this date three years ago is just due, not overdue.
+    let three_years_ago = clock
+        .now
+        .checked_sub_months(Months::new(36))
+        .unwrap_or(clock.now);
+    let providers = || {
+        Query::select()
+            .from(provider::Entity)
+            // Supervision concerns the providers that still deliver support.
+            .and_where(col(provider::Entity, provider::Column::Active).eq(true))
+            .to_owned()
+    };
+    let p_region = col(provider::Entity, provider::Column::RegionCode);
+    let completed_by_provider = Query::select()
+        .column(visit::Column::ProviderId)
+        .from(visit::Entity)
+        .and_where(col(visit::Entity, visit::Column::Status).eq("uitgevoerd"))
+        .to_owned();
+    let last_visit_long_ago = completed_by_provider
+        .clone()
+        .group_by_col(visit::Column::ProviderId)
+        .and_having(
+            col(visit::Entity, visit::Column::StartsAt)
+                .max()
+                .lt(three_years_ago),
+        )
+        .to_owned();
+    let provider_id = col(provider::Entity, provider::Column::Id);
+
+    let visits = |status: &str, since: Option<DateTime<Utc>>| {
+        let mut q = Query::select()
+            .from(visit::Entity)
+            .and_where(col(visit::Entity, visit::Column::Status).eq(status))
+            .to_owned();
+        if let Some(since) = since {
+            let starts = col(visit::Entity, visit::Column::StartsAt);
+            q.and_where(starts.clone().gte(since))
+                .and_where(starts.lte(clock.now));
+        }
+        q
+    };
+    let v_region = col(visit::Entity, visit::Column::RegionCode);
+
+    let signals = || Query::select().from(signal::Entity).to_owned();
+    let s_status = col(signal::Entity, signal::Column::Status);
+    let s_region = col(signal::Entity, signal::Column::RegionCode);
+
+    let reports = |status: &str| {
+        Query::select()
+            .from(report::Entity)
+            .and_where(col(report::Entity, report::Column::Status).eq(status))
+            .to_owned()
+    };
+    let r_region = col(report::Entity, report::Column::RegionCode);
+
+    let points = || {
+        Query::select()
+            .from(improvement_point::Entity)
+            .inner_join(
+                report::Entity,
+                col(report::Entity, report::Column::Id).equals((
+                    improvement_point::Entity,
+                    improvement_point::Column::ReportId,
+                )),
+            )
+            // A concept's points are the inspector's draft, not yet the provider's to do.
+            .and_where(col(report::Entity, report::Column::Status).ne("concept"))
+            .and_where(col(improvement_point::Entity, improvement_point::Column::Status).eq("open"))
+            .to_owned()
+    };
+
+    Ok(KeyCounts {
+        providers_total: per_region(db, providers(), p_region.clone(), regions).await?,
+        never_visited: per_region(
+            db,
+            providers()
+                .and_where(provider_id.clone().not_in_subquery(completed_by_provider))
+                .to_owned(),
+            p_region.clone(),
+            regions,
+        )
+        .await?,
+        visit_overdue: per_region(
+            db,
+            providers()
+                .and_where(provider_id.in_subquery(last_visit_long_ago))
+                .to_owned(),
+            p_region,
+            regions,
+        )
+        .await?,
+        visits_planned: per_region(db, visits("gepland", None), v_region.clone(), regions).await?,
+        visits_completed: per_region(
+            db,
+            visits("uitgevoerd", Some(year_ago)),
+            v_region.clone(),
+            regions,
+        )
+        .await?,
+        visits_cancelled: per_region(db, visits("geannuleerd", Some(year_ago)), v_region, regions)
+            .await?,
+        signals_open: per_region(
+            db,
+            signals()
+                .and_where(s_status.clone().is_not_in(["afgesloten", "doorverwezen"]))
+                .to_owned(),
+            s_region.clone(),
+            regions,
+        )
+        .await?,
+        // The rule of `signals::queries::is_overdue`: still `ontvangen` after its triage date.
+        signals_overdue: per_region(
+            db,
+            signals()
+                .and_where(s_status.eq("ontvangen"))
+                .and_where(col(signal::Entity, signal::Column::TriageDue).lt(clock.today))
+                .to_owned(),
+            s_region.clone(),
+            regions,
+        )
+        .await?,
+        signals_recent: per_region(
+            db,
+            signals()
+                .and_where(col(signal::Entity, signal::Column::ReceivedAt).gte(clock.days_ago(30)))
+                .to_owned(),
+            s_region,
+            regions,
+        )
+        .await?,
+        reports_awaiting: per_region(db, reports("verzonden"), r_region.clone(), regions).await?,
+        // The deadline day itself still counts (`reports::rules::may_respond`).
+        reports_overdue: per_region(
+            db,
+            reports("verzonden")
+                .and_where(col(report::Entity, report::Column::ResponseDue).lt(clock.today))
+                .to_owned(),
+            r_region.clone(),
+            regions,
+        )
+        .await?,
+        reports_final: per_region(
+            db,
+            reports("definitief")
+                .and_where(col(report::Entity, report::Column::FinalizedAt).gte(year_ago))
+                .to_owned(),
+            r_region.clone(),
+            regions,
+        )
+        .await?,
+        points_open: per_region(db, points(), r_region.clone(), regions).await?,
+        points_overdue: per_region(
+            db,
+            points()
+                .and_where(
+                    col(
+                        improvement_point::Entity,
+                        improvement_point::Column::DueDate,
+                    )
+                    .lt(clock.today),
+                )
+                .to_owned(),
+            r_region,
+            regions,
+        )
+        .await?,
+    })
+}

@@ -1,0 +1,176 @@
+//! The region page's series: signals per category and per month, and the scores per theme. Each
+//! one aggregate query over one region.
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Amsterdam;
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+
+use super::queries::{Clock, Counts};
+use crate::db::entities::{framework_criterion, framework_theme, signal, visit, visit_rating};
+use crate::error::AppResult;
+
+/// Signals of the region per category code (categories without signals are missing).
+pub async fn signals_by_category<C: ConnectionTrait>(db: &C, region: &str) -> AppResult<Counts> {
+    let q = Query::select()
+        .from(signal::Entity)
+        .and_where(Expr::col((signal::Entity, signal::Column::RegionCode)).eq(region))
+        .to_owned();
+    super::queries::grouped(
+        db,
+        q,
+        Expr::col((signal::Entity, signal::Column::Category)),
+        Expr::cust("COUNT(*)"),
+    )
+    .await
+}
+
+/// The first day of each of the last 12 calendar months (Dutch time), oldest first, and the
+/// first day of the next month as the end of the last.
+pub fn month_starts(today: NaiveDate) -> Vec<NaiveDate> {
+    let this_month = today.with_day(1).unwrap_or(today);
+    (0..=12)
+        .rev()
+        .map(|back: u32| {
+            if back == 0 {
+                this_month.checked_add_months(Months::new(1))
+            } else {
+                this_month.checked_sub_months(Months::new(back - 1))
+            }
+            .unwrap_or(this_month)
+        })
+        .collect()
+}
+
+/// Dutch midnight at the start of `day`, in UTC (midnight always exists in Europe/Amsterdam:
+/// the clocks change at night, not at midnight).
+pub fn dutch_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Amsterdam
+        .from_local_datetime(&local)
+        .earliest()
+        .map_or_else(|| local.and_utc(), |at| at.with_timezone(&Utc))
+}
+
+pub fn month_label(first: NaiveDate) -> String {
+    first.format("%Y-%m").to_string()
+}
+
+/// Signals received per calendar month over the last 12 months, oldest first, months without
+/// signals included with 0.
+pub async fn signals_per_month<C: ConnectionTrait>(
+    db: &C,
+    region: &str,
+    clock: Clock,
+) -> AppResult<Vec<(String, u64)>> {
+    let starts = month_starts(clock.today);
+    let bounds: Vec<DateTime<Utc>> = starts.iter().map(|d| dutch_midnight(*d)).collect();
+    let received = Expr::col((signal::Entity, signal::Column::ReceivedAt));
+    // One query: a CASE names the month of each signal, the database counts per month.
+    let mut month = Expr::case(received.clone().lt(bounds[1]), month_label(starts[0]));
+    for i in 1..12 {
+        month = month.case(received.clone().lt(bounds[i + 1]), month_label(starts[i]));
+    }
+    let q = Query::select()
+        .from(signal::Entity)
+        .and_where(Expr::col((signal::Entity, signal::Column::RegionCode)).eq(region))
+        .and_where(received.clone().gte(bounds[0]))
+        .and_where(received.lt(bounds[12]))
+        .to_owned();
+    let counts = super::queries::grouped(db, q, month.into(), Expr::cust("COUNT(*)")).await?;
+    Ok(starts[..12]
+        .iter()
+        .map(|d| {
+            let label = month_label(*d);
+            let n = counts.get(&label).copied().unwrap_or(0);
+            (label, n)
+        })
+        .collect())
+}
+
+/// Points and assessed ratings per theme code (`scoring::points`: voldoet 2, voldoet_deels 1,
+/// voldoet_niet 0; niet_beoordeeld and nvt not assessed), pooled over the region's `uitgevoerd`
+/// visits that started in `[from, to)`.
+pub async fn theme_points<C: ConnectionTrait>(
+    db: &C,
+    region: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<(String, u64, u64)>> {
+    let starts = Expr::col((visit::Entity, visit::Column::StartsAt));
+    let q = Query::select()
+        .expr_as(
+            Expr::col((framework_theme::Entity, framework_theme::Column::Code)),
+            Alias::new("k"),
+        )
+        .expr_as(
+            Expr::cust(
+                "SUM(CASE visit_ratings.rating WHEN 'voldoet' THEN 2 WHEN 'voldoet_deels' THEN 1 ELSE 0 END)",
+            ),
+            Alias::new("p"),
+        )
+        .expr_as(
+            Expr::cust(
+                "SUM(CASE WHEN visit_ratings.rating IN ('voldoet', 'voldoet_deels', 'voldoet_niet') THEN 1 ELSE 0 END)",
+            ),
+            Alias::new("n"),
+        )
+        .from(visit_rating::Entity)
+        .inner_join(
+            visit::Entity,
+            Expr::col((visit::Entity, visit::Column::Id))
+                .equals((visit_rating::Entity, visit_rating::Column::VisitId)),
+        )
+        // The criterion as defined in the framework version the visit was scored against.
+        .inner_join(
+            framework_criterion::Entity,
+            Expr::col((framework_criterion::Entity, framework_criterion::Column::VersionId))
+                .equals((visit::Entity, visit::Column::FrameworkVersionId))
+                .and(
+                    Expr::col((framework_criterion::Entity, framework_criterion::Column::Code))
+                        .equals((visit_rating::Entity, visit_rating::Column::CriterionCode)),
+                ),
+        )
+        .inner_join(
+            framework_theme::Entity,
+            Expr::col((framework_theme::Entity, framework_theme::Column::Id))
+                .equals((framework_criterion::Entity, framework_criterion::Column::ThemeId)),
+        )
+        .and_where(Expr::col((visit::Entity, visit::Column::Status)).eq("uitgevoerd"))
+        .and_where(Expr::col((visit::Entity, visit::Column::RegionCode)).eq(region))
+        .and_where(starts.clone().gte(from))
+        .and_where(starts.lt(to))
+        .group_by_col((framework_theme::Entity, framework_theme::Column::Code))
+        .to_owned();
+    let mut rows = Vec::new();
+    for row in db.query_all(&q).await? {
+        let theme: String = row.try_get("", "k")?;
+        let points: Option<i64> = row.try_get("", "p")?;
+        let assessed: Option<i64> = row.try_get("", "n")?;
+        let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
+        rows.push((theme, count(points), count(assessed)));
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twelve_months_oldest_first_across_a_year_boundary() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        let starts = month_starts(day);
+        assert_eq!(starts.len(), 13);
+        assert_eq!(month_label(starts[0]), "2025-04");
+        assert_eq!(month_label(starts[11]), "2026-03");
+        assert_eq!(month_label(starts[12]), "2026-04");
+    }
+
+    #[test]
+    fn months_start_at_dutch_midnight() {
+        let winter = dutch_midnight(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(winter.to_rfc3339(), "2025-12-31T23:00:00+00:00");
+        let summer = dutch_midnight(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        assert_eq!(summer.to_rfc3339(), "2026-06-30T22:00:00+00:00");
+    }
+}
