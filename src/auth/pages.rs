@@ -66,7 +66,12 @@ pub async fn login_form(
     Query(query): Query<LoginQuery>,
 ) -> AppResult<Response> {
     if let Some(user) = user {
-        return Ok(Redirect::to(&nav::after_sign_in(&query.next, user.role)).into_response());
+        return Ok(Redirect::to(&nav::after_sign_in(
+            &query.next,
+            user.role,
+            user.region_code.as_deref(),
+        ))
+        .into_response());
     }
     let layout = Layout::new("Inloggen", None, &csrf.value, "/login");
     let page = LoginPage::new(layout, String::new(), query.next);
@@ -110,8 +115,12 @@ pub async fn login(
                     .build();
                 let role = Role::parse(&signed_in.user.role)
                     .ok_or_else(|| AppError::internal("unknown role"))?;
-                let mut response =
-                    Redirect::to(&nav::after_sign_in(&form.next, role)).into_response();
+                let mut response = Redirect::to(&nav::after_sign_in(
+                    &form.next,
+                    role,
+                    signed_in.user.region_code.as_deref(),
+                ))
+                .into_response();
                 set_cookie(&mut response, &cookie)?;
                 return Ok(response);
             }

@@ -148,7 +148,7 @@ mod tests {
 
 /// Where to go after signing in: back to the page that asked for it when that is a path on this
 /// site (never another site: `//evil.example` and `https://…` are refused), else the role's home.
-pub fn after_sign_in(next: &str, role: Role) -> String {
+pub fn after_sign_in(next: &str, role: Role, region: Option<&str>) -> String {
     let is_local_path = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
@@ -156,15 +156,18 @@ pub fn after_sign_in(next: &str, role: Role) -> String {
     if is_local_path && next != "/login" {
         next.to_string()
     } else {
-        home_of(role).to_string()
+        home_of(role, region)
     }
 }
 
-/// The first page of each role. Later areas move these to the dashboard and the portal.
-pub fn home_of(role: Role) -> &'static str {
-    match role {
-        Role::Admin | Role::Inspector => "/meldingen",
-        Role::Provider => "/portaal",
+/// The first page of each role: an inspector's region dashboard, the national overview for
+/// admins, the portal for providers.
+pub fn home_of(role: Role, region: Option<&str>) -> String {
+    match (role, region) {
+        (Role::Inspector, Some(code)) => format!("/regio/{code}"),
+        (Role::Inspector, None) => "/meldingen".into(),
+        (Role::Admin, _) => "/regio".into(),
+        (Role::Provider, _) => "/portaal".into(),
     }
 }
 
@@ -175,7 +178,7 @@ mod redirect_tests {
     #[test]
     fn returns_to_local_pages_only() {
         assert_eq!(
-            after_sign_in("/aanbieders?q=zorg", Role::Inspector),
+            after_sign_in("/aanbieders?q=zorg", Role::Inspector, Some("GG1106")),
             "/aanbieders?q=zorg"
         );
         for unsafe_next in [
@@ -186,15 +189,20 @@ mod redirect_tests {
             "/login",
         ] {
             assert_eq!(
-                after_sign_in(unsafe_next, Role::Admin),
-                "/meldingen",
+                after_sign_in(unsafe_next, Role::Admin, None),
+                "/regio",
                 "{unsafe_next}"
             );
         }
         assert_eq!(
-            after_sign_in("", Role::Provider),
+            after_sign_in("", Role::Provider, None),
             "/portaal",
             "providers land in their portal"
+        );
+        assert_eq!(
+            after_sign_in("", Role::Inspector, Some("GG1106")),
+            "/regio/GG1106",
+            "inspectors land on their region's dashboard"
         );
     }
 }

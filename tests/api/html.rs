@@ -108,7 +108,7 @@ async fn a_next_pointing_elsewhere_is_ignored() {
     assert_eq!(response.status(), 303);
     assert_eq!(
         response.headers()[LOCATION],
-        "/meldingen",
+        "/regio",
         "the role's home instead"
     );
 }
