@@ -110,12 +110,12 @@ fn key_figures(d: &Dashboard, linked: bool) -> Vec<Figure> {
         Figure {
             label: "Rapporten wachten op reactie",
             value: d.reports.awaiting_response,
-            href: None,
+            href: link("/rapporten?status=verzonden"),
         },
         Figure {
             label: "Reactietermijn verstreken",
             value: d.reports.response_overdue,
-            href: None,
+            href: link("/rapporten?late=reactie"),
         },
         Figure {
             label: "Definitieve rapporten (365 dagen)",
@@ -130,7 +130,7 @@ fn key_figures(d: &Dashboard, linked: bool) -> Vec<Figure> {
         Figure {
             label: "Verbeterpunten over de datum",
             value: d.improvement_points.overdue,
-            href: None,
+            href: link("/rapporten?late=punten"),
         },
     ]
 }

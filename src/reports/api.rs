@@ -54,6 +54,7 @@ pub async fn list(
     let filter = ListFilter {
         provider_id: query.provider_id,
         status,
+        ..ListFilter::default()
     };
     let (items, total) = queries::list(&state.db, &Scope::of(&user), &filter, paging).await?;
     let mut views = Vec::with_capacity(items.len());

@@ -57,6 +57,7 @@ fn filter_of(raw: &str) -> AppResult<ListFilter> {
     Ok(ListFilter {
         provider_id,
         status,
+        ..ListFilter::default()
     })
 }
 

@@ -5,6 +5,7 @@ pub mod document;
 pub mod edit;
 pub mod export;
 pub mod lifecycle;
+pub mod list_page;
 pub mod notify;
 pub mod open_data;
 pub mod pages;
@@ -36,6 +37,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/rapporten", get(list_page::list))
         .route("/rapporten/export.csv", get(export::export))
         .route(
             "/open-data/{region_code}/scores.csv",

@@ -48,6 +48,10 @@ impl Scope {
 pub struct ListFilter {
     pub provider_id: Option<Uuid>,
     pub status: Option<ReportStatus>,
+    /// Sent, and its response deadline before this (Dutch) date: the response is overdue.
+    pub response_overdue_on: Option<chrono::NaiveDate>,
+    /// Not a concept, with an open improvement point due before this date.
+    pub points_overdue_on: Option<chrono::NaiveDate>,
 }
 
 fn filtered(scope: &Scope, filter: &ListFilter) -> Select<report::Entity> {
@@ -57,6 +61,25 @@ fn filtered(scope: &Scope, filter: &ListFilter) -> Select<report::Entity> {
     }
     if let Some(status) = filter.status {
         select = select.filter(report::Column::Status.eq(status.as_str()));
+    }
+    if let Some(today) = filter.response_overdue_on {
+        select = select
+            .filter(report::Column::Status.eq(ReportStatus::Verzonden.as_str()))
+            .filter(report::Column::ResponseDue.lt(today));
+    }
+    if let Some(today) = filter.points_overdue_on {
+        select = select
+            .filter(report::Column::Status.ne(ReportStatus::Concept.as_str()))
+            .filter(
+                report::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(improvement_point::Column::ReportId)
+                        .from(improvement_point::Entity)
+                        .and_where(improvement_point::Column::Status.eq("open"))
+                        .and_where(improvement_point::Column::DueDate.lt(today))
+                        .to_owned(),
+                ),
+            );
     }
     // Newest first: the report being worked on is the one people look for.
     select

@@ -14,6 +14,7 @@ pub fn items(role: Option<Role>, current_path: &str) -> Vec<NavItem> {
                 Role::Admin | Role::Inspector => {
                     items.push(("/meldingen", "Meldingen"));
                     items.push(("/bezoeken", "Bezoeken"));
+                    items.push(("/rapporten", "Rapporten"));
                     items.push(("/aanbieders", "Aanbieders"));
                     items.push(("/toetsingskader", "Toetsingskader"));
                 }

@@ -8,7 +8,13 @@ use crate::helpers::TestApp;
 
 /// Pages anyone can open, and pages of the signed-in demo inspector of Twente.
 const PUBLIC: &[&str] = &["/", "/melding", "/login"];
-const SIGNED_IN: &[&str] = &["/regio/GG1106", "/meldingen", "/bezoeken", "/aanbieders"];
+const SIGNED_IN: &[&str] = &[
+    "/regio/GG1106",
+    "/meldingen",
+    "/bezoeken",
+    "/rapporten",
+    "/aanbieders",
+];
 
 #[tokio::test]
 async fn the_key_pages_pass_axe_without_serious_violations() {

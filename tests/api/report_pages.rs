@@ -228,3 +228,66 @@ async fn the_provider_reads_responds_and_reports_a_point_done_in_the_portal() {
         .unwrap();
     assert_eq!(report["improvement_points"][0]["status"], "opgelost");
 }
+
+#[tokio::test]
+async fn the_reports_list_filters_by_status_and_overdue_response() {
+    let c = concept_report().await;
+    let app = &c.app;
+    sign_in_on_page(app, "toezicht@ggd.example").await;
+    let link = format!("/rapporten/{}", c.report);
+    assert!(page(app, "/rapporten").await.contains(&link));
+    assert!(
+        !page(app, "/rapporten?status=verzonden")
+            .await
+            .contains(&link)
+    );
+    app.post_json(
+        &format!("/api/v1/reports/{}/send", c.report),
+        &serde_json::json!({}),
+        Some(&c.inspector),
+    )
+    .await;
+    assert!(
+        page(app, "/rapporten?status=verzonden")
+            .await
+            .contains(&link)
+    );
+    assert!(
+        !page(app, "/rapporten?late=reactie").await.contains(&link),
+        "still in time"
+    );
+    {
+        use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+        let id = uuid::Uuid::parse_str(&c.report).unwrap();
+        let mut row = toezicht::db::entities::report::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_active_model();
+        row.response_due = Set(Some(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()));
+        row.update(&app.db).await.unwrap();
+    }
+    let late = page(app, "/rapporten?late=reactie").await;
+    assert!(late.contains(&link) && late.contains("verstreken"));
+    assert!(
+        page(app, "/rapporten?status=klaar").await.contains(&link),
+        "a bad filter shows all"
+    );
+
+    sign_out(app).await;
+    app.add_user(
+        "toezicht.haaglanden@ggd.example",
+        toezicht::domain::role::Role::Inspector,
+        Some("GG7014"),
+        None,
+    )
+    .await;
+    sign_in_on_page(app, "toezicht.haaglanden@ggd.example").await;
+    let other = page(app, "/rapporten").await;
+    assert!(!other.contains(&link), "another region sees none of it");
+    assert!(other.contains("Er zijn nog geen rapporten in uw regio."));
+    sign_out(app).await;
+    sign_in_on_page(app, "kwaliteit@anker.example").await;
+    assert_eq!(app.get("/rapporten", None).await.status(), 403);
+}
