@@ -22,7 +22,7 @@ use crate::reports::table::Table;
 use crate::signals::staff_common::{Choice, options};
 use crate::web::csrf::CsrfToken;
 use crate::web::current_user::CurrentUser;
-use crate::web::pagination::Paging;
+use crate::web::pagination::{Paging, page_links};
 use crate::web::query;
 use crate::web::templates::Layout;
 
@@ -126,18 +126,7 @@ pub async fn list(
             }
         })
         .collect();
-    let base: String = raw
-        .split('&')
-        .filter(|p| !p.starts_with("page=") && !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("&");
-    let href = |p: u64| {
-        format!(
-            "/rapporten?{base}{}page={p}",
-            if base.is_empty() { "" } else { "&" }
-        )
-    };
-    let pages = paging.page_count(total);
+    let links = page_links("/rapporten", &raw, paging, total);
     let page = ListPage {
         layout: Layout::new("Rapporten", Some(&user), &csrf.value, "/rapporten"),
         statuses: options(
@@ -150,7 +139,7 @@ pub async fn list(
         late_points: late == "punten",
         rows,
         total,
-        filtered: !base.is_empty(),
+        filtered: !links.filters.is_empty(),
         export_href: format!(
             "/rapporten/export.csv{}",
             status
@@ -158,9 +147,9 @@ pub async fn list(
                 .unwrap_or_default()
         ),
         page: paging.page,
-        pages,
-        prev_href: (paging.page > 1).then(|| href(paging.page - 1)),
-        next_href: (paging.page < pages).then(|| href(paging.page + 1)),
+        pages: links.pages,
+        prev_href: links.prev_href,
+        next_href: links.next_href,
     };
     Ok((csrf, state.templates.page("reports/list", &page)?).into_response())
 }

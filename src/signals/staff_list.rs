@@ -17,7 +17,7 @@ use crate::signals::rules::{Category, Priority, SignalStatus};
 use crate::signals::staff_common::{Choice, label_of, options, staff};
 use crate::web::csrf::CsrfToken;
 use crate::web::current_user::CurrentUser;
-use crate::web::pagination::Paging;
+use crate::web::pagination::{Paging, page_links};
 use crate::web::query;
 use crate::web::templates::Layout;
 
@@ -110,18 +110,8 @@ pub async fn list(
         })
         .collect();
     providers.sort_by_key(|p| p.label.to_lowercase());
-    let base: String = raw
-        .split('&')
-        .filter(|p| !p.starts_with("page=") && !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("&");
-    let href = |p: u64| {
-        format!(
-            "/meldingen?{base}{}page={p}",
-            if base.is_empty() { "" } else { "&" }
-        )
-    };
-    let pages = paging.page_count(total);
+    let links = page_links("/meldingen", &raw, paging, total);
+    let base = &links.filters;
     let page = ListPage {
         layout: Layout::new("Meldingen", Some(&user), &csrf.value, "/meldingen"),
         statuses: options(
@@ -142,9 +132,9 @@ pub async fn list(
         total,
         filtered: !base.is_empty(),
         page: paging.page,
-        pages,
-        prev_href: (paging.page > 1).then(|| href(paging.page - 1)),
-        next_href: (paging.page < pages).then(|| href(paging.page + 1)),
+        pages: links.pages,
+        prev_href: links.prev_href.clone(),
+        next_href: links.next_href.clone(),
         export_href: format!(
             "/meldingen/export.csv{}{base}",
             if base.is_empty() { "" } else { "?" }

@@ -47,6 +47,35 @@ impl Paging {
     }
 }
 
+/// The links of a paged HTML list: the same address with another `page`, keeping the filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLinks {
+    /// The query without `page` (the filters), for "clear filters" and exports.
+    pub filters: String,
+    pub pages: u64,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+}
+
+pub fn page_links(path: &str, raw_query: &str, paging: Paging, total: u64) -> PageLinks {
+    let filters: String = raw_query
+        .split('&')
+        .filter(|p| !p.starts_with("page=") && !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("&");
+    let href = |p: u64| {
+        let joiner = if filters.is_empty() { "" } else { "&" };
+        format!("{path}?{filters}{joiner}page={p}")
+    };
+    let pages = paging.page_count(total);
+    PageLinks {
+        prev_href: (paging.page > 1).then(|| href(paging.page - 1)),
+        next_href: (paging.page < pages).then(|| href(paging.page + 1)),
+        pages,
+        filters,
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -91,5 +120,31 @@ mod tests {
         assert_eq!(p.offset(), 40);
         assert_eq!(p.page_count(41), 3);
         assert_eq!(p.page_count(0), 1);
+    }
+}
+
+#[cfg(test)]
+mod page_link_tests {
+    use super::*;
+
+    #[test]
+    fn page_links_keep_the_filters_and_replace_the_page() {
+        let paging = Paging::new(Some(2), Some(50)).unwrap();
+        let links = page_links("/meldingen", "status=ontvangen&page=2", paging, 120);
+        assert_eq!(links.filters, "status=ontvangen");
+        assert_eq!(links.pages, 3);
+        assert_eq!(
+            links.prev_href.as_deref(),
+            Some("/meldingen?status=ontvangen&page=1")
+        );
+        assert_eq!(
+            links.next_href.as_deref(),
+            Some("/meldingen?status=ontvangen&page=3")
+        );
+        let first = page_links("/rapporten", "", Paging::new(None, Some(50)).unwrap(), 10);
+        assert_eq!(
+            (first.prev_href, first.next_href, first.pages),
+            (None, None, 1)
+        );
     }
 }
