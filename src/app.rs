@@ -21,8 +21,8 @@ use crate::mail::Mailer;
 use crate::web::templates::Templates;
 use crate::web::{self, assets, health, home, json::MAX_JSON_BODY};
 use crate::{
-    auth, calendar, dashboard, framework, mail, portal, providers, regions, reports, signals,
-    visits,
+    auth, calendar, dashboard, framework, mail, planning, portal, providers, regions, reports,
+    signals, visits,
 };
 
 /// Everything a handler needs; cheap to clone (a pool handle, a mailer and `Arc`s).
@@ -84,6 +84,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(auth::api_router())
                 .merge(regions::api_router())
                 .merge(dashboard::api_router())
+                .merge(planning::api_router())
                 .merge(providers::api_router())
                 .merge(framework::api_router())
                 .merge(signals::api_router())
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(regions::router())
         .merge(dashboard::router())
+        .merge(planning::router())
         .merge(providers::router())
         .merge(framework::router())
         .merge(signals::router())

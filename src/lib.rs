@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod framework;
 pub mod mail;
+pub mod planning;
 pub mod portal;
 pub mod providers;
 pub mod regions;

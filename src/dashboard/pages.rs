@@ -48,6 +48,7 @@ struct RegionPage {
     #[serde(flatten)]
     layout: Layout,
     name: String,
+    code: String,
     figures: Vec<Figure>,
     charts: Vec<Chart>,
     risks: Vec<crate::risk::RiskSummary>,
@@ -285,6 +286,7 @@ pub async fn page(
         ),
         figures: key_figures(&d, linked),
         name: d.region.name.clone(),
+        code: d.region.code.clone(),
         risks: d.risk.top.clone(),
         charts,
     };

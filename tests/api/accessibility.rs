@@ -9,6 +9,7 @@ use crate::helpers::TestApp;
 /// Pages anyone can open, and pages of the signed-in demo inspector of Twente.
 const PUBLIC: &[&str] = &["/", "/melding", "/login"];
 const SIGNED_IN: &[&str] = &[
+    "/regio/GG1106/planning",
     "/regio/GG1106",
     "/meldingen",
     "/bezoeken",

@@ -18,6 +18,8 @@ mod ical;
 mod mail;
 mod mail_admin;
 mod mail_previews;
+mod planning;
+mod planning_pages;
 mod portal;
 mod provider_pages;
 mod providers;
