@@ -219,7 +219,8 @@ pub async fn schedule(
         .map(monday_of)
         .map_err(|m| AppError::validation("week_start", m))?;
     let provider = providers::find(&state.db, &providers::Scope::of(&user), provider_id).await?;
-    if provider.region_code != region.code {
+    // Only active providers of this region are supervised (and proposed).
+    if provider.region_code != region.code || !provider.active {
         return Err(AppError::NotFound);
     }
     let now = Utc::now();

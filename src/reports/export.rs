@@ -1,4 +1,4 @@
-//! `/rapporten/export.csv?provider_id=&status=`: the reports of the inspector's region (admins:
+//! `/rapporten/export.csv?provider_id=&status=&late=`: the reports of the inspector's region (admins:
 //! all) with the API's list filters, as a spreadsheet for the GGD's own follow-up.
 use std::collections::HashMap;
 
@@ -35,6 +35,8 @@ pub const COLUMNS: [&str; 8] = [
 struct ExportQuery {
     provider_id: Option<String>,
     status: Option<String>,
+    /// As on `/rapporten`: `reactie` (response overdue) or `punten` (points past their date).
+    late: Option<String>,
 }
 
 /// A filter that cannot be read is refused (422) rather than ignored: there is no page showing
@@ -54,10 +56,21 @@ fn filter_of(raw: &str) -> AppResult<ListFilter> {
         })?),
         None => None,
     };
+    let today = dutch_date(chrono::Utc::now());
+    let (response_overdue_on, points_overdue_on) =
+        match query.late.as_deref().filter(|l| !l.is_empty()) {
+            None => (None, None),
+            Some("reactie") => (Some(today), None),
+            Some("punten") => (None, Some(today)),
+            Some(_) => {
+                return Err(AppError::validation("late", "Kies uit: reactie, punten."));
+            }
+        };
     Ok(ListFilter {
         provider_id,
         status,
-        ..ListFilter::default()
+        response_overdue_on,
+        points_overdue_on,
     })
 }
 

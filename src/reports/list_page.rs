@@ -139,13 +139,13 @@ pub async fn list(
         late_points: late == "punten",
         rows,
         total,
-        filtered: !links.filters.is_empty(),
-        export_href: format!(
-            "/rapporten/export.csv{}",
-            status
-                .map(|s| format!("?status={}", s.as_str()))
-                .unwrap_or_default()
-        ),
+        // An emptied form (`status=&late=`) filters nothing.
+        filtered: status.is_some() || !late.is_empty(),
+        export_href: if links.filters.is_empty() {
+            "/rapporten/export.csv".to_string()
+        } else {
+            format!("/rapporten/export.csv?{}", links.filters)
+        },
         page: paging.page,
         pages: links.pages,
         prev_href: links.prev_href,

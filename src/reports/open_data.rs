@@ -17,7 +17,8 @@ use crate::web::csv::{self, MAX_ROWS, Sheet};
 
 /// The columns before the themes and after them; a `thema_{code}` column per theme code sits in
 /// between (see the README).
-pub const LEADING: [&str; 4] = ["aanbieder", "kvk_nummer", "gemeente", "bezoekdatum"];
+// No KvK number: for a sole trader it identifies a person (AVG); name and municipality suffice.
+pub const LEADING: [&str; 3] = ["aanbieder", "gemeente", "bezoekdatum"];
 pub const TRAILING: &str = "totaal";
 
 pub async fn scores(
@@ -68,7 +69,6 @@ pub async fn scores(
         let scores = table.scores_of(r);
         let mut row = vec![
             provider.map(|p| p.name.clone()).unwrap_or_default(),
-            provider.map(|p| p.kvk_number.clone()).unwrap_or_default(),
             provider
                 .and_then(|p| municipalities.get(&p.municipality_code).cloned())
                 .unwrap_or_default(),

@@ -33,9 +33,10 @@ pub async fn export(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let scope = staff(&user)?;
-    // The same reading of the address as the list page: a bad value means "no filter".
-    let query: ListQuery = query::parse(&raw.unwrap_or_default()).unwrap_or_default();
-    let filter = query.filter().unwrap_or_default();
+    // Unlike the list page, a filter that cannot be read is refused (422): a file silently
+    // holding the unfiltered list would mislead whoever opens it later.
+    let query: ListQuery = query::parse(&raw.unwrap_or_default())?;
+    let filter = query.filter()?;
     let signals = queries::list_upto(&state.db, &scope, &filter, MAX_ROWS + 1).await?;
     csv::check_size(&signals)?;
     let ids: Vec<_> = signals.iter().filter_map(|s| s.provider_id).collect();

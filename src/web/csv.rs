@@ -17,7 +17,8 @@ pub const MAX_ROWS: u64 = 10_000;
 /// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) gets a leading `'`,
 /// which spreadsheets show as text and the provider importer drops again.
 pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@']) {
+    // Tab and carriage return too (OWASP): some spreadsheets strip them and read a formula.
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -110,6 +111,13 @@ pub fn pct(value: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leading_tab_or_carriage_return_is_neutralised_too() {
+        assert_eq!(spreadsheet_safe("\t=1+1"), "'\t=1+1");
+        assert_eq!(spreadsheet_safe("\r=1+1"), "'\r=1+1");
+        assert_eq!(spreadsheet_safe("Zorg"), "Zorg");
+    }
 
     #[test]
     fn formulas_are_neutralised_and_cells_quoted_where_needed() {

@@ -271,6 +271,31 @@ async fn the_reports_list_filters_by_status_and_overdue_response() {
     let late = page(app, "/rapporten?late=reactie").await;
     assert!(late.contains(&link) && late.contains("verstreken"));
     assert!(
+        late.contains("/rapporten/export.csv?late&#x3D;reactie"),
+        "the export keeps the filter"
+    );
+    let csv = app.get("/rapporten/export.csv?late=reactie", None).await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.text().await.unwrap().contains("Thuiszorg Het Anker"));
+    let csv = app.get("/rapporten/export.csv?late=punten", None).await;
+    assert!(
+        !csv.text().await.unwrap().contains("Thuiszorg Het Anker"),
+        "no point is late"
+    );
+    assert_eq!(
+        app.get("/rapporten/export.csv?late=ooit", None)
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.get("/meldingen/export.csv?overdue=ja", None)
+            .await
+            .status(),
+        422,
+        "a bad filter is refused, not ignored"
+    );
+    assert!(
         page(app, "/rapporten?status=klaar").await.contains(&link),
         "a bad filter shows all"
     );

@@ -97,7 +97,6 @@ async fn report_export_and_open_data_show_the_api_scores_of_final_reports_only()
         rows[0],
         [
             "aanbieder",
-            "kvk_nummer",
             "gemeente",
             "bezoekdatum",
             "thema_A",
@@ -119,7 +118,7 @@ async fn report_export_and_open_data_show_the_api_scores_of_final_reports_only()
         .to_string();
     assert_eq!(rows[1][0], "Thuiszorg Het Anker");
     assert_eq!(
-        rows[1][2..],
+        rows[1][1..],
         [
             "Enschede",
             visit_day.as_str(),
