@@ -5,6 +5,7 @@ pub mod api;
 pub mod charts;
 pub mod figures;
 pub mod national;
+pub mod page_charts;
 pub mod pages;
 pub mod queries;
 pub mod series;

@@ -5,13 +5,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Serialize;
 
-use super::charts::{self, Series};
 use super::figures::{self, Dashboard};
+use super::page_charts::{self, Chart};
 use super::queries::Clock;
 use crate::app::AppState;
 use crate::domain::role::Role;
 use crate::error::AppResult;
-use crate::signals::rules::Category;
 use crate::web::csrf::CsrfToken;
 use crate::web::current_user::CurrentUser;
 use crate::web::templates::Layout;
@@ -25,25 +24,6 @@ pub struct Figure {
 }
 
 #[derive(Serialize)]
-struct Row {
-    label: String,
-    value: String,
-    previous: Option<String>,
-    href: Option<String>,
-}
-
-/// A chart and the table with the same numbers (for screen readers and for reading exact values).
-#[derive(Serialize)]
-struct Chart {
-    id: String,
-    title: &'static str,
-    svg: String,
-    column: &'static str,
-    previous_column: Option<&'static str>,
-    rows: Vec<Row>,
-}
-
-#[derive(Serialize)]
 struct RegionPage {
     #[serde(flatten)]
     layout: Layout,
@@ -52,10 +32,6 @@ struct RegionPage {
     figures: Vec<Figure>,
     charts: Vec<Chart>,
     risks: Vec<crate::risk::RiskSummary>,
-}
-
-fn pct(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".into(), |v| format!("{v:.1}%").replace('.', ","))
 }
 
 fn key_figures(d: &Dashboard, linked: bool) -> Vec<Figure> {
@@ -156,128 +132,7 @@ pub async fn page(
     let d = figures::dashboard(&state.db, &state.config.risk_weights, region, now).await?;
     let linked = user.role == Role::Inspector;
 
-    let months: Vec<String> = d
-        .signals
-        .per_month
-        .iter()
-        .map(|m| m.month.clone())
-        .collect();
-    let per_month = Series {
-        name: "Meldingen".into(),
-        class: "chart-a",
-        values: d
-            .signals
-            .per_month
-            .iter()
-            .map(|m| Some(m.count as f64))
-            .collect(),
-    };
-    let categories: Vec<(Category, u64)> = Category::ALL
-        .iter()
-        .map(|c| {
-            (
-                *c,
-                d.signals.by_category.get(c.as_str()).copied().unwrap_or(0),
-            )
-        })
-        .collect();
-    let themes: Vec<String> = d.scores.by_theme.iter().map(|t| t.theme.clone()).collect();
-    let previous_of = |theme: &str| {
-        previous
-            .by_theme
-            .iter()
-            .find(|t| t.theme == theme)
-            .and_then(|t| t.score_pct)
-    };
-    let charts = vec![
-        Chart {
-            id: "grafiek-maanden".into(),
-            title: "Meldingen per maand",
-            svg: charts::line_chart(
-                "grafiek-maanden-titel",
-                "Meldingen per maand, laatste 12 maanden",
-                &months,
-                &per_month,
-            ),
-            column: "Meldingen",
-            previous_column: None,
-            rows: d
-                .signals
-                .per_month
-                .iter()
-                .map(|m| Row {
-                    label: m.month.clone(),
-                    value: m.count.to_string(),
-                    previous: None,
-                    href: None,
-                })
-                .collect(),
-        },
-        Chart {
-            id: "grafiek-categorie".into(),
-            title: "Meldingen per categorie",
-            svg: charts::bar_chart(
-                "grafiek-categorie-titel",
-                "Meldingen per categorie",
-                &categories
-                    .iter()
-                    .map(|(c, _)| c.label_nl().to_string())
-                    .collect::<Vec<_>>(),
-                &[Series {
-                    name: "Meldingen".into(),
-                    class: "chart-a",
-                    values: categories.iter().map(|(_, n)| Some(*n as f64)).collect(),
-                }],
-                None,
-            ),
-            column: "Meldingen",
-            previous_column: None,
-            rows: categories
-                .iter()
-                .map(|(c, n)| Row {
-                    label: c.label_nl().to_string(),
-                    value: n.to_string(),
-                    previous: None,
-                    href: linked.then(|| format!("/meldingen?category={}", c.as_str())),
-                })
-                .collect(),
-        },
-        Chart {
-            id: "grafiek-scores".into(),
-            title: "Score per thema",
-            svg: charts::bar_chart(
-                "grafiek-scores-titel",
-                "Score per thema: laatste 365 dagen en het jaar daarvoor",
-                &themes,
-                &[
-                    Series {
-                        name: "Laatste 365 dagen".into(),
-                        class: "chart-a",
-                        values: d.scores.by_theme.iter().map(|t| t.score_pct).collect(),
-                    },
-                    Series {
-                        name: "Jaar daarvoor".into(),
-                        class: "chart-b",
-                        values: themes.iter().map(|t| previous_of(t)).collect(),
-                    },
-                ],
-                Some(100.0),
-            ),
-            column: "Laatste 365 dagen",
-            previous_column: Some("Jaar daarvoor"),
-            rows: d
-                .scores
-                .by_theme
-                .iter()
-                .map(|t| Row {
-                    label: format!("Thema {}", t.theme),
-                    value: pct(t.score_pct),
-                    previous: Some(pct(previous_of(&t.theme))),
-                    href: None,
-                })
-                .collect(),
-        },
-    ];
+    let charts = page_charts::build(&d, &previous, linked);
     let context = RegionPage {
         layout: Layout::new(
             format!("Dashboard {}", d.region.name),
