@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `user add`. Every option of `serve` can also come from
+//! The command line: `serve`, `migrate`, `user add`, `providers import`, `signals erase-contacts`,
+//! `demo-data`. Every option of `serve` can also come from
 //! the environment; a flag wins over the environment.
 use std::io::BufRead;
 
@@ -42,6 +43,8 @@ pub enum Command {
         #[command(subcommand)]
         command: SignalCommand,
     },
+    /// Maak een grote demodataset aan (reproduceerbaar uit --seed) in een lege database.
+    DemoData(DemoDataArgs),
     /// Het register van aanbieders.
     Providers {
         #[command(subcommand)]
@@ -74,6 +77,23 @@ pub struct ImportArgs {
     /// Sla de goede regels op en sla de foute over.
     #[arg(long)]
     pub valid_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoDataArgs {
+    /// small: 200 aanbieders, 2.000 bezoeken, 10.000 meldingen (tests); national: 20.000
+    /// aanbieders, 200.000 bezoeken, 3 miljoen beoordelingen, 1 miljoen meldingen.
+    #[arg(long, value_enum)]
+    pub scale: ScaleName,
+    /// Startwaarde van de generator: dezelfde seed geeft (op dezelfde dag) dezelfde gegevens.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ScaleName {
+    Small,
+    National,
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +145,21 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Providers {
             command: ProviderCommand::Import(args),
         } => import_providers(&cli.database_url, args).await,
+        Command::DemoData(args) => {
+            let scale = match args.scale {
+                ScaleName::Small => db::generate::Scale::SMALL,
+                ScaleName::National => db::generate::Scale::NATIONAL,
+            };
+            let db = connect_and_migrate(&cli.database_url).await?;
+            let today = crate::domain::working_days::dutch_date(chrono::Utc::now());
+            eprintln!("Demodata ({:?}, seed {}) aanmaken…", args.scale, args.seed);
+            let summary = db::generate::generate(&db, scale, args.seed, today)
+                .await
+                .map_err(describe)?;
+            db.close().await.ok();
+            println!("{summary}");
+            Ok(())
+        }
         Command::Signals {
             command: SignalCommand::EraseContacts { retention_days },
         } => {

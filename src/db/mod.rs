@@ -7,6 +7,7 @@ mod demo_visits;
 mod demo_visits_data;
 pub mod entities;
 pub mod fixtures;
+pub mod generate;
 
 use std::time::Duration;
 

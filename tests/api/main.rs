@@ -12,6 +12,7 @@ mod demo;
 mod exports;
 mod framework;
 mod framework_pages;
+mod generate;
 mod helpers;
 mod html;
 mod ical;
