@@ -2,8 +2,8 @@
 //! region, a provider user only its own reports once sent — a concept does not exist for it.
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -93,13 +93,7 @@ pub async fn list(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<report::Model>, u64)> {
-    let total = filtered(scope, filter).count(db).await?;
-    let items = filtered(scope, filter)
-        .offset(paging.offset())
-        .limit(paging.per_page)
-        .all(db)
-        .await?;
-    Ok((items, total))
+    Ok(crate::web::pagination::fetch(db, filtered(scope, filter), paging).await?)
 }
 
 /// The whole filtered list for an export, at most `limit` reports.

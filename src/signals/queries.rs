@@ -39,7 +39,7 @@ impl Scope {
         }
     }
 
-    fn apply(&self, select: Select<signal::Entity>) -> Select<signal::Entity> {
+    pub fn apply(&self, select: Select<signal::Entity>) -> Select<signal::Entity> {
         match self {
             Scope::All => select,
             Scope::Region(code) => select.filter(signal::Column::RegionCode.eq(code.as_str())),

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -105,13 +105,7 @@ pub async fn list(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<visit::Model>, u64)> {
-    let total = filtered(scope, filter).count(db).await?;
-    let items = filtered(scope, filter)
-        .offset(paging.offset())
-        .limit(paging.per_page)
-        .all(db)
-        .await?;
-    Ok((items, total))
+    Ok(crate::web::pagination::fetch(db, filtered(scope, filter), paging).await?)
 }
 
 /// The whole filtered list for an export, at most `limit` visits.

@@ -47,6 +47,26 @@ impl Paging {
     }
 }
 
+/// One page of a query and the total it pages through: the same two statements for every list.
+pub async fn fetch<E>(
+    db: &sea_orm::DatabaseConnection,
+    select: sea_orm::Select<E>,
+    paging: Paging,
+) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Send + Sync,
+{
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = select.clone().count(db).await?;
+    let items = select
+        .offset(paging.offset())
+        .limit(paging.per_page)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}
+
 /// The links of a paged HTML list: the same address with another `page`, keeping the filters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageLinks {

@@ -10,10 +10,12 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::audit::Actor;
-use crate::db::entities::{provider, report, signal};
+use crate::db::entities::{provider, signal};
 use crate::domain::local_time::{local_to_utc, parse_date, parse_time, to_local_fields};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::providers::queries as providers;
+use crate::reports::queries as reports;
+use crate::signals::queries as signals;
 use crate::signals::rules::SignalStatus;
 use crate::signals::staff_common::Choice;
 use crate::visits::notify::Notifier;
@@ -193,9 +195,9 @@ async fn render(
             selected: form.reason == r.as_str(),
         })
         .collect();
-    let signals = signal_choices(state, &scope, form).await?;
+    let signals = signal_choices(state, user, &scope, form).await?;
     let follow_up_points = match Uuid::parse_str(&form.report_id) {
-        Ok(report_id) => open_points_of(state, &scope, report_id).await?,
+        Ok(report_id) => open_points_of(state, user, report_id).await?,
         Err(_) => Vec::new(),
     };
     let page = FormPage {
@@ -253,16 +255,17 @@ async fn provider_choices(
 /// Open signals to link: about the chosen provider when there is one, else the region's newest.
 async fn signal_choices(
     state: &AppState,
+    user: &CurrentUser,
     scope: &Scope,
     form: &VisitForm,
 ) -> AppResult<Vec<Choice>> {
-    let mut select = signal::Entity::find().filter(signal::Column::Status.is_not_in([
-        SignalStatus::Afgesloten.as_str(),
-        SignalStatus::Doorverwezen.as_str(),
-    ]));
-    if let Some(region) = region_of(scope) {
-        select = select.filter(signal::Column::RegionCode.eq(region));
-    }
+    // The signals' own scope decides which the caller may link.
+    let mut select = signals::Scope::of(user).apply(signal::Entity::find().filter(
+        signal::Column::Status.is_not_in([
+            SignalStatus::Afgesloten.as_str(),
+            SignalStatus::Doorverwezen.as_str(),
+        ]),
+    ));
     match Uuid::parse_str(&form.provider_id) {
         Ok(provider) => select = select.filter(signal::Column::ProviderId.eq(provider)),
         Err(_) if region_of(scope).is_none() => return Ok(Vec::new()),
@@ -291,14 +294,11 @@ async fn signal_choices(
 /// form's hidden field is typed by the browser, so it is checked like any other input).
 async fn open_points_of(
     state: &AppState,
-    scope: &Scope,
+    user: &CurrentUser,
     report_id: Uuid,
 ) -> AppResult<Vec<PointLine>> {
-    let visible = report::Entity::find_by_id(report_id)
-        .one(&state.db)
-        .await?
-        .is_some_and(|r| region_of(scope).is_none_or(|code| code == r.region_code));
-    if !visible {
+    // The reports' own scope decides: another region's report is "not found".
+    if visible(reports::find(&state.db, &reports::Scope::of(user), report_id).await)?.is_none() {
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = crate::db::entities::improvement_point::Entity::find()
@@ -310,6 +310,16 @@ async fn open_points_of(
         .map(|p| p.id)
         .collect();
     point_lines(state, &ids).await
+}
+
+/// A row the caller may see, or `None` for one it may not (a prefill link from elsewhere that
+/// points outside the region simply fills in nothing).
+fn visible<T>(found: AppResult<T>) -> AppResult<Option<T>> {
+    match found {
+        Ok(row) => Ok(Some(row)),
+        Err(AppError::NotFound) => Ok(None),
+        Err(other) => Err(other),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -346,36 +356,36 @@ pub async fn new_form(
         provider_id: query.provider_id.unwrap_or_default(),
         ..VisitForm::default()
     };
-    let scope = Scope::of(&user);
-    if let Some(id) = query
+    let signal_id = query
         .signal_id
         .as_deref()
-        .and_then(|s| Uuid::parse_str(s).ok())
-    {
-        let found = signal::Entity::find_by_id(id).one(&state.db).await?;
-        if let Some(s) = found.filter(|s| region_of(&scope).is_none_or(|r| r == s.region_code)) {
-            form.provider_id = s.provider_id.map(|p| p.to_string()).unwrap_or_default();
-            form.reason = if s.category == "calamiteit" {
-                Reason::Calamiteit
-            } else {
-                Reason::Signaal
-            }
-            .as_str()
-            .into();
-            form.signal_ids.push(s.id.to_string());
-        }
+        .and_then(|s| Uuid::parse_str(s).ok());
+    let signal = match signal_id {
+        Some(id) => visible(signals::find(&state.db, &signals::Scope::of(&user), id).await)?,
+        None => None,
+    };
+    if let Some(s) = signal {
+        form.provider_id = s.provider_id.map(|p| p.to_string()).unwrap_or_default();
+        let reason = if s.category == "calamiteit" {
+            Reason::Calamiteit
+        } else {
+            Reason::Signaal
+        };
+        form.reason = reason.as_str().into();
+        form.signal_ids.push(s.id.to_string());
     }
-    if let Some(id) = query
+    let report_id = query
         .report_id
         .as_deref()
-        .and_then(|s| Uuid::parse_str(s).ok())
-    {
-        let found = report::Entity::find_by_id(id).one(&state.db).await?;
-        if let Some(r) = found.filter(|r| region_of(&scope).is_none_or(|c| c == r.region_code)) {
-            form.provider_id = r.provider_id.to_string();
-            form.reason = Reason::Heronderzoek.as_str().into();
-            form.report_id = r.id.to_string();
-        }
+        .and_then(|s| Uuid::parse_str(s).ok());
+    let report = match report_id {
+        Some(id) => visible(reports::find(&state.db, &reports::Scope::of(&user), id).await)?,
+        None => None,
+    };
+    if let Some(r) = report {
+        form.provider_id = r.provider_id.to_string();
+        form.reason = Reason::Heronderzoek.as_str().into();
+        form.report_id = r.id.to_string();
     }
     render(&state, &user, &csrf, new_target(), &form, &[]).await
 }
