@@ -146,7 +146,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves HTTP on `listener` and runs the outbox worker (unless `config.mail_worker` is off),
-/// the retention job and the reminder job until Ctrl-C / SIGTERM, finishing requests in flight
+/// the retention job, the rate limit's purge and the reminder job until Ctrl-C / SIGTERM, finishing requests in flight
 /// and the email being sent.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let (stop_worker, stop) = watch::channel(false);
@@ -159,6 +159,10 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         state.config.signal_contact_retention_days,
         stop_worker.subscribe(),
     ));
+    let purge = tokio::spawn(crate::signals::retention::run_submission_purge(
+        state.db.clone(),
+        stop_worker.subscribe(),
+    ));
     let reminders = tokio::spawn(crate::reports::reminders::run_hourly(
         state.clone(),
         stop_worker.subscribe(),
@@ -169,6 +173,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         .await;
     let _ = stop_worker.send(true);
     let _ = retention.await;
+    let _ = purge.await;
     let _ = reminders.await;
     if let Some(worker) = worker {
         let _ = worker.await;

@@ -47,6 +47,10 @@ pub struct ServeConfig {
     /// fixtures/risk-weights.toml).
     #[arg(long, env = "RISK_WEIGHTS_FILE")]
     pub risk_weights_file: Option<PathBuf>,
+    /// Adres van een reverse proxy of load balancer voor deze server: alleen van dat adres geldt
+    /// het laatste adres in X-Forwarded-For als adres van de melder (voor de meldingenlimiet).
+    #[arg(long, env = "TRUSTED_PROXY")]
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// What the running application needs to know, resolved from [`ServeConfig`].
@@ -66,6 +70,8 @@ pub struct Config {
     pub session_ttl_hours: u32,
     /// Read once at start (see `cli::serve`), so a bad file stops `serve` instead of a page.
     pub risk_weights: RiskWeights,
+    /// The reverse proxy whose `X-Forwarded-For` names the client (`web::client_addr`).
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl Config {
@@ -85,6 +91,7 @@ impl Config {
             signal_contact_retention_days: serve.signal_contact_retention_days,
             session_ttl_hours: serve.session_ttl_hours,
             risk_weights: RiskWeights::default(),
+            trusted_proxy: serve.trusted_proxy,
         }
     }
 
@@ -101,6 +108,7 @@ impl Config {
             signal_contact_retention_days: DEFAULT_SIGNAL_CONTACT_RETENTION_DAYS,
             session_ttl_hours: 12,
             risk_weights: RiskWeights::default(),
+            trusted_proxy: None,
         }
     }
 

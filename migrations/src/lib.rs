@@ -14,6 +14,7 @@ mod m20261122_000009_follow_ups;
 mod m20261122_000010_reminders;
 mod m20261122_000011_point_responses;
 mod m20261122_000012_theme_findings;
+mod m20261122_000013_national_indexes;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_reminders::Migration),
             Box::new(m20261122_000011_point_responses::Migration),
             Box::new(m20261122_000012_theme_findings::Migration),
+            Box::new(m20261122_000013_national_indexes::Migration),
         ]
     }
 }

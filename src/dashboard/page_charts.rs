@@ -91,10 +91,10 @@ pub fn build(d: &Dashboard, previous: &ScoreFigures, linked: bool) -> Vec<Chart>
         },
         Chart {
             id: "grafiek-categorie".into(),
-            title: "Meldingen per categorie",
+            title: "Meldingen per categorie, afgelopen 12 maanden",
             svg: charts::bar_chart(
                 "grafiek-categorie-titel",
-                "Meldingen per categorie",
+                "Meldingen per categorie, afgelopen 12 maanden",
                 &categories
                     .iter()
                     .map(|(c, _)| c.label_nl().to_string())

@@ -117,21 +117,24 @@ pub async fn key_counts<C: ConnectionTrait>(
             .to_owned()
     };
     let p_region = col(provider::Entity, provider::Column::RegionCode);
-    let completed_by_provider = Query::select()
-        .column(visit::Column::ProviderId)
-        .from(visit::Entity)
-        .and_where(col(visit::Entity, visit::Column::Status).eq("uitgevoerd"))
-        .to_owned();
-    let last_visit_long_ago = completed_by_provider
-        .clone()
-        .group_by_col(visit::Column::ProviderId)
-        .and_having(
-            col(visit::Entity, visit::Column::StartsAt)
-                .max()
-                .lt(three_years_ago),
-        )
-        .to_owned();
-    let provider_id = col(provider::Entity, provider::Column::Id);
+    // Correlated with the provider row (index visits(provider_id, status, starts_at)): one
+    // index probe per provider of the region, instead of gathering every completed visit of the
+    // country first.
+    let completed_since = |since: Option<DateTime<Utc>>| {
+        let mut q = Query::select()
+            .expr(Expr::val(1))
+            .from(visit::Entity)
+            .and_where(
+                col(visit::Entity, visit::Column::ProviderId)
+                    .equals((provider::Entity, provider::Column::Id)),
+            )
+            .and_where(col(visit::Entity, visit::Column::Status).eq("uitgevoerd"))
+            .to_owned();
+        if let Some(since) = since {
+            q.and_where(col(visit::Entity, visit::Column::StartsAt).gte(since));
+        }
+        q
+    };
 
     let visits = |status: &str, since: Option<DateTime<Utc>>| {
         let mut q = Query::select()
@@ -180,7 +183,7 @@ pub async fn key_counts<C: ConnectionTrait>(
         never_visited: per_region(
             db,
             providers()
-                .and_where(provider_id.clone().not_in_subquery(completed_by_provider))
+                .and_where(Expr::exists(completed_since(None)).not())
                 .to_owned(),
             p_region.clone(),
             regions,
@@ -188,8 +191,10 @@ pub async fn key_counts<C: ConnectionTrait>(
         .await?,
         visit_overdue: per_region(
             db,
+            // Visited once, but not in the last three years: the last visit is overdue.
             providers()
-                .and_where(provider_id.in_subquery(last_visit_long_ago))
+                .and_where(Expr::exists(completed_since(None)))
+                .and_where(Expr::exists(completed_since(Some(three_years_ago))).not())
                 .to_owned(),
             p_region,
             regions,

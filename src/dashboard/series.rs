@@ -9,11 +9,21 @@ use super::queries::{Clock, Counts};
 use crate::db::entities::{framework_criterion, framework_theme, signal, visit, visit_rating};
 use crate::error::AppResult;
 
-/// Signals of the region per category code (categories without signals are missing).
-pub async fn signals_by_category<C: ConnectionTrait>(db: &C, region: &str) -> AppResult<Counts> {
+/// Signals of the region per category code over the same 12 calendar months as
+/// [`signals_per_month`] (categories without signals are missing). Ten years of signals in one
+/// bar chart would hide what is happening now, and would grow without end.
+pub async fn signals_by_category<C: ConnectionTrait>(
+    db: &C,
+    region: &str,
+    clock: Clock,
+) -> AppResult<Counts> {
+    let starts = month_starts(clock.today);
+    let received = Expr::col((signal::Entity, signal::Column::ReceivedAt));
     let q = Query::select()
         .from(signal::Entity)
         .and_where(Expr::col((signal::Entity, signal::Column::RegionCode)).eq(region))
+        .and_where(received.clone().gte(dutch_midnight(starts[0])))
+        .and_where(received.lt(dutch_midnight(starts[12])))
         .to_owned();
     super::queries::grouped(
         db,

@@ -8,14 +8,14 @@ mod demo_visits_data;
 pub mod entities;
 pub mod fixtures;
 pub mod generate;
+mod write;
+
+pub use write::{WriteTxn, begin_write};
 
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
 /// Connects to SQLite (`sqlite://…`) or PostgreSQL (`postgres://…`).
 ///
@@ -24,18 +24,27 @@ use sea_orm::{
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_string());
     options
-        .sqlx_logging(false)
+        // Every statement at debug (`RUST_LOG=sqlx=debug` shows them with their duration, the
+        // way the national benchmark was profiled); a slow one at warn, always.
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug)
+        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_millis(250))
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5));
     if url.starts_with("sqlite:") {
+        // Measured on the national data set (benches/national.sh): more connections than twice
+        // the cores only add contention (writes take turns anyway, `db::begin_write`), and
+        // SQLite's default page cache of 2 MB per connection made every dashboard query read its
+        // index pages from the OS again. 6 × 16 MB stays within the memory target.
         options
-            .max_connections(8)
+            .max_connections(6)
             .min_connections(1)
             .map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5))
+                    .pragma("cache_size", "-16000")
             });
     } else {
         options.max_connections(16).min_connections(1);
@@ -46,19 +55,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// Applies pending migrations, then loads the reference data (idempotent).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
+    if !is_postgres(db) {
+        // Statistics for indexes a migration just added (PostgreSQL keeps its own up to date).
+        // With the limit, SQLite samples instead of reading whole tables: milliseconds, also at
+        // national scale, and nothing at all when the statistics are still good.
+        db.execute_unprepared("PRAGMA analysis_limit = 1000; PRAGMA optimize;")
+            .await?;
+    }
     fixtures::load_reference_data(db).await
-}
-
-/// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN IMMEDIATE`,
-/// so that it waits (busy timeout) for another writer instead of failing with "database is
-/// locked" when a read earlier in the transaction saw data another connection has since changed.
-/// PostgreSQL ignores the mode.
-pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
 }
 
 /// `true` when the database answers a trivial query (for `/readyz`).

@@ -1,8 +1,7 @@
 //! A provider files its calamity and violence reports and sees their status, never signals that
 //! others filed about it.
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -18,6 +17,7 @@ use crate::signals::create::CalamityDetails;
 use crate::signals::input::RawSignal;
 use crate::signals::queries::{self, ListFilter, Scope};
 use crate::signals::rules::{Category, SignalStatus};
+use crate::web::client_addr::ClientAddr;
 use crate::web::csrf::{CsrfForm, CsrfToken};
 use crate::web::current_user::CurrentUser;
 use crate::web::pagination::Paging;
@@ -249,7 +249,7 @@ fn check_details(form: &CalamityForm) -> (Option<CalamityDetails>, Vec<FieldErro
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    addr: ClientAddr,
     user: CurrentUser,
     csrf: CsrfToken,
     CsrfForm(form): CsrfForm<CalamityForm>,

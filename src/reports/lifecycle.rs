@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
+use crate::db::WriteTxn;
 use crate::db::entities::{improvement_point, provider, report, visit};
 use crate::domain::working_days::dutch_date;
 use crate::error::{AppError, AppResult};
@@ -30,7 +31,7 @@ fn refuse(result: Result<(), rules::Refusal>) -> AppResult<()> {
 }
 
 async fn record(
-    txn: &DatabaseTransaction,
+    txn: &WriteTxn,
     actor: &Actor,
     action: &str,
     id: Uuid,
@@ -47,7 +48,7 @@ fn status_change(from: ReportStatus, to: ReportStatus) -> BTreeMap<String, serde
 }
 
 async fn visit_and_provider(
-    txn: &DatabaseTransaction,
+    txn: &WriteTxn,
     report: &report::Model,
 ) -> AppResult<(visit::Model, provider::Model)> {
     let the_visit = visit::Entity::find_by_id(report.visit_id)

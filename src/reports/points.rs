@@ -31,7 +31,7 @@ fn note(field: &str, text: Option<&str>, required: bool) -> AppResult<Option<Str
 }
 
 async fn point_of(
-    db: &sea_orm::DatabaseTransaction,
+    db: &crate::db::WriteTxn,
     scope: &Scope,
     report_id: Uuid,
     point_id: Uuid,

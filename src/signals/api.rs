@@ -1,9 +1,8 @@
 //! `/api/v1/signals`: filing (public, or a provider's calamity report), following with reference
 //! and token, and the staff's list, detail and triage.
-use std::net::SocketAddr;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use serde::Deserialize;
@@ -25,6 +24,7 @@ use crate::signals::notify::Notifier;
 use crate::signals::queries::{self, ListFilter, Scope};
 use crate::signals::rules::{Category, Priority, ReporterRole, SignalStatus};
 use crate::signals::view::{FiledView, HistoryEntry, PublicStatusView, SignalView};
+use crate::web::client_addr::ClientAddr;
 use crate::web::current_user::{CurrentUser, MaybeUser};
 use crate::web::json::ApiJson;
 use crate::web::pagination::{Page, Paging};
@@ -50,8 +50,8 @@ pub struct SignalRequest {
 }
 
 /// The client address that the public rate limit counts.
-pub fn client_key(addr: &SocketAddr) -> String {
-    addr.ip().to_string()
+pub fn client_key(addr: &ClientAddr) -> String {
+    addr.0.to_string()
 }
 
 /// What the public and provider users share: the rate limit, the checks, the filing.
@@ -59,16 +59,52 @@ pub async fn file_signal(
     state: &AppState,
     user: Option<&CurrentUser>,
     client: &str,
-    mut raw: RawSignal,
+    raw: RawSignal,
     calamity: Option<CalamityDetails>,
 ) -> AppResult<create::Filed> {
-    queries::check_rate(
-        &state.db,
-        client,
-        state.config.signal_rate_per_minute,
-        Utc::now(),
-    )
-    .await?;
+    let now = Utc::now();
+    let key = queries::submission_key(client);
+    queries::check_rate(&state.db, &key, state.config.signal_rate_per_minute, now).await?;
+    let filed = match prepare(user, raw, calamity, now) {
+        // A filed signal's attempt is recorded in its own transaction: one write, not two.
+        Ok((checked, filed_by, calamity)) => {
+            let attempt = create::Attempt { key: &key, at: now };
+            create::file(
+                &state.db,
+                &Notifier::of(state),
+                checked,
+                filed_by,
+                calamity,
+                Some(attempt),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    let filed = match filed {
+        Ok(filed) => filed,
+        Err(e) => {
+            // Every attempt counts, accepted or not.
+            queries::record_submission(&state.db, &key, now).await?;
+            return Err(e);
+        }
+    };
+    state.wake_mail_worker();
+    tracing::info!(signal_id = %filed.signal.id, category = %filed.signal.category, "signal filed");
+    Ok(filed)
+}
+
+/// The checks before filing; a provider user files about its own organisation only.
+fn prepare(
+    user: Option<&CurrentUser>,
+    mut raw: RawSignal,
+    calamity: Option<CalamityDetails>,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<(
+    input::CheckedSignal,
+    Option<FiledBy>,
+    Option<CalamityDetails>,
+)> {
     let filed_by = match user {
         Some(u) if u.role == Role::Provider => {
             let own = u.provider_id.ok_or(AppError::Forbidden(
@@ -96,11 +132,8 @@ pub async fn file_signal(
         _ => None,
     };
     let calamity = if filed_by.is_some() { calamity } else { None };
-    let checked = input::check(&raw, dutch_date(Utc::now())).map_err(AppError::Validation)?;
-    let filed = create::file(&state.db, &Notifier::of(state), checked, filed_by, calamity).await?;
-    state.wake_mail_worker();
-    tracing::info!(signal_id = %filed.signal.id, category = %filed.signal.category, "signal filed");
-    Ok(filed)
+    let checked = input::check(&raw, dutch_date(now)).map_err(AppError::Validation)?;
+    Ok((checked, filed_by, calamity))
 }
 
 /// File a signal (anyone; a signed-in provider user files its own calamity report).
@@ -109,7 +142,7 @@ pub async fn file_signal(
               (status = 429, description = "Too many signals from this address within 60 seconds", body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    addr: ClientAddr,
     MaybeUser(user): MaybeUser,
     ApiJson(body): ApiJson<SignalRequest>,
 ) -> AppResult<(StatusCode, Json<FiledView>)> {

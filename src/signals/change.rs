@@ -4,13 +4,14 @@
 use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
+use crate::db::WriteTxn;
 use crate::db::entities::{provider, signal, user};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, FieldError};
@@ -47,7 +48,7 @@ fn status_of(model: &signal::Model) -> AppResult<SignalStatus> {
 }
 
 async fn check_fields(
-    txn: &DatabaseTransaction,
+    txn: &WriteTxn,
     scope: &Scope,
     current: &signal::Model,
     change: &Change,
@@ -127,7 +128,7 @@ async fn check_fields(
 }
 
 /// The group a signal belongs to: its primary and every signal linked to that primary.
-async fn group(txn: &DatabaseTransaction, model: &signal::Model) -> AppResult<Vec<signal::Model>> {
+async fn group(txn: &WriteTxn, model: &signal::Model) -> AppResult<Vec<signal::Model>> {
     let primary = model.duplicate_of.unwrap_or(model.id);
     Ok(signal::Entity::find()
         .filter(signal::Column::RegionCode.eq(model.region_code.as_str()))
@@ -141,7 +142,7 @@ async fn group(txn: &DatabaseTransaction, model: &signal::Model) -> AppResult<Ve
 }
 
 async fn set_status(
-    txn: &DatabaseTransaction,
+    txn: &WriteTxn,
     model: signal::Model,
     to: SignalStatus,
     resolution: Option<String>,

@@ -30,6 +30,12 @@ pub struct Filed {
     pub tracking_token: String,
 }
 
+/// The rate limit's record of this attempt, written in the filing's transaction.
+pub struct Attempt<'a> {
+    pub key: &'a str,
+    pub at: chrono::DateTime<Utc>,
+}
+
 /// Who filed it, when a signed-in provider user did.
 pub struct FiledBy {
     pub user_id: Uuid,
@@ -42,8 +48,12 @@ pub async fn file(
     checked: CheckedSignal,
     filed_by: Option<FiledBy>,
     calamity: Option<CalamityDetails>,
+    attempt: Option<Attempt<'_>>,
 ) -> AppResult<Filed> {
     let txn = crate::db::begin_write(db).await?;
+    if let Some(attempt) = attempt {
+        crate::signals::queries::record_submission(&txn, attempt.key, attempt.at).await?;
+    }
     let (provider_id, provider_name, municipality_code, region_code) = match checked.provider_id {
         Some(id) => {
             let found = provider::Entity::find_by_id(id)

@@ -1,9 +1,8 @@
 //! `/melding`: the public signal form. No account, no JavaScript needed; what the person typed is
 //! never lost on a mistake.
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -16,6 +15,7 @@ use crate::regions::queries::regions_with_municipalities;
 use crate::signals::api::{client_key, file_signal};
 use crate::signals::input::RawSignal;
 use crate::signals::rules::{Category, ReporterRole};
+use crate::web::client_addr::ClientAddr;
 use crate::web::csrf::{self, CsrfToken, UncheckedForm};
 use crate::web::templates::Layout;
 
@@ -262,7 +262,7 @@ struct Confirmation {
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    addr: ClientAddr,
     headers: HeaderMap,
     csrf: CsrfToken,
     UncheckedForm(form): UncheckedForm<SignalForm>,

@@ -225,35 +225,41 @@ pub async fn next_reference<C: ConnectionTrait>(db: &C, year: i32) -> AppResult<
     Ok(format!("{name}-{value:06}"))
 }
 
+/// How the rate limit keeps an address: only a hash of it, and only for the minute it matters
+/// (`purge_submissions` removes older attempts every minute), so nothing here can tie an
+/// anonymous reporter to an address afterwards.
+pub fn submission_key(client_addr: &str) -> String {
+    crate::auth::tokens::hash_token(client_addr)
+}
+
 /// At most `limit` submissions per client address in any 60 seconds (kept in the database, so
-/// every app instance counts the same). Each attempt counts, accepted or not.
+/// every app instance counts the same). Only reads: the attempt itself is recorded by
+/// [`record_submission`], in the filing's own transaction when the signal is filed.
 pub async fn check_rate<C: ConnectionTrait>(
     db: &C,
-    client_key: &str,
+    key: &str,
     limit: u32,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let window_start = now - Duration::seconds(60);
-    // Only a hash of the address is kept, and only for the minute it matters: nothing here can
-    // tie an anonymous reporter to an address afterwards.
-    let client_key = crate::auth::tokens::hash_token(client_key);
-    let client_key = client_key.as_str();
-    signal_submission::Entity::delete_many()
-        .filter(signal_submission::Column::At.lte(window_start))
-        .exec(db)
-        .await?;
-    let recent: Vec<DateTime<Utc>> = signal_submission::Entity::find()
-        .select_only()
-        .column(signal_submission::Column::At)
-        .filter(signal_submission::Column::ClientKey.eq(client_key))
-        .filter(signal_submission::Column::At.gt(window_start))
-        .order_by_desc(signal_submission::Column::At)
-        .limit(u64::from(limit))
-        .into_tuple()
-        .all(db)
-        .await?;
-    if recent.len() >= limit as usize {
-        let oldest = recent.last().copied().unwrap_or(now);
+    // The `limit`-th newest attempt in the window: when it exists the address has used up its
+    // minute, and the minute frees up 60 seconds after it. One row read, whatever the limit.
+    let blocking: Option<DateTime<Utc>> = if limit == 0 {
+        Some(now)
+    } else {
+        signal_submission::Entity::find()
+            .select_only()
+            .column(signal_submission::Column::At)
+            .filter(signal_submission::Column::ClientKey.eq(key))
+            .filter(signal_submission::Column::At.gt(window_start))
+            .order_by_desc(signal_submission::Column::At)
+            .offset(u64::from(limit - 1))
+            .limit(1)
+            .into_tuple()
+            .one(db)
+            .await?
+    };
+    if let Some(oldest) = blocking {
         let wait = (oldest + Duration::seconds(60) - now)
             .num_milliseconds()
             .max(0) as u64;
@@ -261,12 +267,30 @@ pub async fn check_rate<C: ConnectionTrait>(
             retry_after_secs: wait.div_ceil(1000).max(1),
         });
     }
+    Ok(())
+}
+
+/// Counts one attempt of this address (accepted or not) against the limit.
+pub async fn record_submission<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     signal_submission::ActiveModel {
-        client_key: Set(client_key.to_string()),
+        client_key: Set(key.to_string()),
         at: Set(now),
         ..Default::default()
     }
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// Removes the attempts that no longer count (older than the 60-second window).
+pub async fn purge_submissions<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppResult<u64> {
+    let done = signal_submission::Entity::delete_many()
+        .filter(signal_submission::Column::At.lte(now - Duration::seconds(60)))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }

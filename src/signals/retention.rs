@@ -124,3 +124,28 @@ pub async fn run_daily(
         }
     }
 }
+
+/// Every minute: forgets the rate limit's attempts that no longer count (see
+/// `queries::submission_key`), so a hashed address is kept for two minutes at most.
+pub async fn run_submission_purge(db: DatabaseConnection, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(err) = purge_submissions(&db).await {
+            tracing::error!(error = %err, "purging rate-limit attempts failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(StdDuration::from_secs(60)) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}
+
+async fn purge_submissions(db: &DatabaseConnection) -> AppResult<()> {
+    // A write like any other: on SQLite it takes its turn (`db::begin_write`).
+    let txn = crate::db::begin_write(db).await?;
+    crate::signals::queries::purge_submissions(&txn, Utc::now()).await?;
+    txn.commit().await?;
+    Ok(())
+}

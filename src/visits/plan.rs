@@ -4,13 +4,14 @@
 //! database's one write lock from its start.
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
+use crate::db::WriteTxn;
 use crate::db::entities::{
     improvement_point, provider, report, signal, user, visit, visit_improvement_point,
     visit_inspector, visit_signal,
@@ -29,12 +30,7 @@ pub struct Plan {
 }
 
 /// The checks on times and people that do not depend on other visits.
-async fn check(
-    txn: &DatabaseTransaction,
-    region: &str,
-    plan: &Plan,
-    signal_ids: &[Uuid],
-) -> AppResult<()> {
+async fn check(txn: &WriteTxn, region: &str, plan: &Plan, signal_ids: &[Uuid]) -> AppResult<()> {
     let mut errors = Vec::new();
     let (first, last) = crate::domain::local_time::YEARS;
     if !(first..=last).contains(&plan.starts_at.year()) {
@@ -95,11 +91,7 @@ async fn check(
     }
 }
 
-async fn no_double_booking(
-    txn: &DatabaseTransaction,
-    plan: &Plan,
-    except: Option<Uuid>,
-) -> AppResult<()> {
+async fn no_double_booking(txn: &WriteTxn, plan: &Plan, except: Option<Uuid>) -> AppResult<()> {
     if let Some((other, provider_name)) = queries::conflicting(
         txn,
         &plan.inspector_ids,
@@ -119,7 +111,7 @@ async fn no_double_booking(
 }
 
 async fn set_links(
-    txn: &DatabaseTransaction,
+    txn: &WriteTxn,
     visit_id: Uuid,
     inspectors: &[Uuid],
     signals: Option<&[Uuid]>,
@@ -162,7 +154,7 @@ pub struct NewVisit {
 
 /// The open improvement points of the report a heronderzoek follows up.
 async fn follow_up_points(
-    txn: &DatabaseTransaction,
+    txn: &WriteTxn,
     provider: &provider::Model,
     report_id: Uuid,
     reason: Reason,

@@ -1,6 +1,7 @@
 //! What every route shares: extractors, templates, CSRF, security headers, request tracing, and
 //! the rendering of errors as Dutch HTML pages outside `/api`.
 pub mod assets;
+pub mod client_addr;
 pub mod csrf;
 pub mod csv;
 pub mod current_user;

@@ -308,6 +308,48 @@ async fn more_than_ten_signals_a_minute_from_one_address_are_refused() {
     assert_eq!(signal::Entity::find().all(&app.db).await.unwrap().len(), 10);
 }
 
+async fn post_from(app: &TestApp, body: &Value, forwarded_for: &str) -> u16 {
+    app.client
+        .post(app.url("/api/v1/signals"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_reporter_has_its_own_limit() {
+    // The tests reach the app from 127.0.0.1, which plays the reverse proxy here.
+    let app = TestApp::spawn_with(|c| c.trusted_proxy = Some("127.0.0.1".parse().unwrap())).await;
+    let provider = app.insert_provider("Anker", "GM0153", "GG1106").await;
+    let body = signal_body(Some(provider));
+    for _ in 0..10 {
+        assert_eq!(post_from(&app, &body, "203.0.113.1").await, 201);
+    }
+    assert_eq!(post_from(&app, &body, "203.0.113.1").await, 429);
+    // Another person behind the same proxy is not blocked by the first one's limit, and what a
+    // client writes before the proxy's own entry does not count.
+    assert_eq!(
+        post_from(&app, &body, "203.0.113.1, 203.0.113.2").await,
+        201
+    );
+    assert_eq!(signal::Entity::find().all(&app.db).await.unwrap().len(), 11);
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_x_forwarded_for_does_not_dodge_the_limit() {
+    let app = TestApp::spawn().await;
+    let provider = app.insert_provider("Anker", "GM0153", "GG1106").await;
+    let body = signal_body(Some(provider));
+    for i in 0..10 {
+        assert_eq!(post_from(&app, &body, &format!("203.0.113.{i}")).await, 201);
+    }
+    assert_eq!(post_from(&app, &body, "198.51.100.7").await, 429);
+}
+
 #[tokio::test]
 async fn the_reporter_follows_the_signal_with_reference_and_token_only() {
     let app = TestApp::spawn().await;

@@ -3,9 +3,8 @@
 //! scale; one huge transaction would hold SQLite's write lock (and PostgreSQL's WAL) for minutes.
 use std::time::Instant;
 
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
-};
+use crate::db::WriteTxn;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel};
 
 /// SQLite allows 32,766 bound values per statement; stay under it whatever the column count.
 const MAX_VALUES: usize = 30_000;
@@ -14,7 +13,7 @@ const INSERTS_PER_TRANSACTION: usize = 20;
 
 pub struct Batches<'a, A: ActiveModelTrait> {
     db: &'a DatabaseConnection,
-    txn: Option<DatabaseTransaction>,
+    txn: Option<WriteTxn>,
     buf: Vec<A>,
     rows_per_insert: usize,
     inserts_in_txn: usize,
