@@ -92,7 +92,7 @@ scenario() { # name script path [lines-file]
 
 baseline() { # db url -> inserts per second
   if [ "$1" = postgres ]; then
-    psql "$2" -qc "DROP TABLE IF EXISTS bench_baseline" \
+    PGOPTIONS="-c client_min_messages=warning" psql "$2" -qc "DROP TABLE IF EXISTS bench_baseline" \
       -c "CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), body text NOT NULL)"
     echo "INSERT INTO bench_baseline (body) VALUES ('Benchmark: de begeleiding kwam deze week drie keer niet opdagen.');" >"$out/insert.sql"
     pgbench -n -c "$conns" -j 2 -T "$secs" -f "$out/insert.sql" "$2" 2>/dev/null |
