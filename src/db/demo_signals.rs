@@ -13,7 +13,8 @@ use crate::db::entities::{provider, signal, user};
 use crate::domain::working_days::dutch_date;
 use crate::error::AppResult;
 use crate::signals::create::CalamityDetails;
-use crate::signals::queries::{next_reference, record_event, triage_due};
+use crate::signals::queries::{record_event, triage_due};
+use crate::signals::reference;
 use crate::signals::rules::{Category, Priority, ReporterRole, SignalStatus};
 
 struct DemoSignal {
@@ -260,7 +261,7 @@ async fn insert<C: ConnectionTrait>(
     let closed = demo.status == SignalStatus::Afgesloten;
     let ended = closed || demo.status == SignalStatus::Doorverwezen;
     let step = Duration::days((demo.days_ago / path.len() as i64).clamp(0, 7)) + Duration::hours(1);
-    let reference = next_reference(db, chrono::Datelike::year(&dutch_date(received_at))).await?;
+    let reference = reference::next(db, chrono::Datelike::year(&dutch_date(received_at))).await?;
     let model = signal::ActiveModel {
         id: Set(Uuid::new_v4()),
         reference: Set(reference),

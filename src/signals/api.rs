@@ -89,7 +89,11 @@ pub async fn file_signal(
             return Err(e);
         }
     };
-    state.wake_mail_worker();
+    // The confirmation email, if any, goes out now rather than at the worker's next round. A
+    // wake-up costs the worker a write (claiming the outbox), so only when there is an email.
+    if filed.signal.contact_email.is_some() {
+        state.wake_mail_worker();
+    }
     tracing::info!(signal_id = %filed.signal.id, category = %filed.signal.category, "signal filed");
     Ok(filed)
 }
@@ -232,7 +236,7 @@ pub async fn status(
     }))
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct ListQuery {
     pub status: Option<String>,
     pub category: Option<String>,
@@ -273,6 +277,7 @@ impl ListQuery {
             provider_id: self.provider_id,
             reference: self.reference.clone().filter(|r| !r.trim().is_empty()),
             overdue: self.overdue.unwrap_or(false),
+            open_only: false,
         })
     }
 }

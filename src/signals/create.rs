@@ -11,7 +11,8 @@ use crate::domain::working_days::dutch_date;
 use crate::error::{AppError, AppResult};
 use crate::signals::input::CheckedSignal;
 use crate::signals::notify::{self, Notifier};
-use crate::signals::queries::{next_reference, record_event, triage_due};
+use crate::signals::queries::{record_event, triage_due};
+use crate::signals::reference;
 use crate::signals::rules::{Priority, SignalStatus};
 
 /// The details a GGD asks of a provider's mandatory calamity report (Wmo art. 3.4).
@@ -50,44 +51,16 @@ pub async fn file(
     calamity: Option<CalamityDetails>,
     attempt: Option<Attempt<'_>>,
 ) -> AppResult<Filed> {
+    // The reads and the reference come first, on the pool, so that the write transaction (on
+    // SQLite: the one writer's turn) holds nothing but the inserts.
+    let place = locate(db, &checked).await?;
+    let now = Utc::now();
+    let reserved = reference::reserve(db, dutch_date(now).year()).await?;
     let txn = crate::db::begin_write(db).await?;
     if let Some(attempt) = attempt {
         crate::signals::queries::record_submission(&txn, attempt.key, attempt.at).await?;
     }
-    let (provider_id, provider_name, municipality_code, region_code) = match checked.provider_id {
-        Some(id) => {
-            let found = provider::Entity::find_by_id(id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| {
-                    AppError::validation("provider_id", "Deze aanbieder kennen we niet.")
-                })?;
-            (
-                Some(found.id),
-                Some(found.name),
-                Some(found.municipality_code),
-                found.region_code,
-            )
-        }
-        None => {
-            let code = checked.municipality_code.clone().unwrap_or_default();
-            let found = municipality::Entity::find_by_id(code)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| {
-                    AppError::validation("municipality_code", "Deze gemeente kennen we niet.")
-                })?;
-            let region = found.region_code().to_string();
-            (
-                None,
-                checked.provider_name.clone(),
-                Some(found.code),
-                region,
-            )
-        }
-    };
-    let now = Utc::now();
-    let reference = next_reference(&txn, dutch_date(now).year()).await?;
+    let reference = reserved.take(&txn).await?;
     let tracking_token = tokens::new_token();
     let model = signal::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -102,10 +75,10 @@ pub async fn file(
         anonymous: Set(checked.anonymous),
         contact_name: Set(checked.contact_name),
         contact_email: Set(checked.contact_email.map(|e| e.as_str().to_string())),
-        provider_id: Set(provider_id),
-        provider_name: Set(provider_name),
-        municipality_code: Set(municipality_code),
-        region_code: Set(region_code),
+        provider_id: Set(place.provider_id),
+        provider_name: Set(place.provider_name),
+        municipality_code: Set(Some(place.municipality_code)),
+        region_code: Set(place.region_code),
         assignee_id: Set(None),
         visit_id: Set(None),
         resolution: Set(None),
@@ -136,5 +109,42 @@ pub async fn file(
     Ok(Filed {
         signal: model,
         tracking_token,
+    })
+}
+
+/// Where a signal belongs: its provider when named from the register, else the municipality the
+/// reporter chose.
+struct Place {
+    provider_id: Option<Uuid>,
+    provider_name: Option<String>,
+    municipality_code: String,
+    region_code: String,
+}
+
+async fn locate(db: &DatabaseConnection, checked: &CheckedSignal) -> AppResult<Place> {
+    if let Some(id) = checked.provider_id {
+        let found = provider::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::validation("provider_id", "Deze aanbieder kennen we niet."))?;
+        return Ok(Place {
+            provider_id: Some(found.id),
+            provider_name: Some(found.name),
+            municipality_code: found.municipality_code,
+            region_code: found.region_code,
+        });
+    }
+    let code = checked.municipality_code.clone().unwrap_or_default();
+    let found = municipality::Entity::find_by_id(code)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::validation("municipality_code", "Deze gemeente kennen we niet.")
+        })?;
+    Ok(Place {
+        provider_id: None,
+        provider_name: checked.provider_name.clone(),
+        region_code: found.region_code().to_string(),
+        municipality_code: found.code,
     })
 }

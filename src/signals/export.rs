@@ -11,7 +11,7 @@ use crate::error::AppResult;
 use crate::signals::api::ListQuery;
 use crate::signals::queries::{self, is_overdue};
 use crate::signals::staff_common::staff;
-use crate::signals::staff_list::provider_names;
+use crate::signals::staff_list::{page_filter, provider_names};
 use crate::web::csv::{self, MAX_ROWS, Sheet};
 use crate::web::current_user::CurrentUser;
 use crate::web::query;
@@ -36,7 +36,8 @@ pub async fn export(
     // Unlike the list page, a filter that cannot be read is refused (422): a file silently
     // holding the unfiltered list would mislead whoever opens it later.
     let query: ListQuery = query::parse(&raw.unwrap_or_default())?;
-    let filter = query.filter()?;
+    // What the page shows, the file holds: by default the open signals.
+    let filter = page_filter(query)?;
     let signals = queries::list_upto(&state.db, &scope, &filter, MAX_ROWS + 1).await?;
     csv::check_size(&signals)?;
     let ids: Vec<_> = signals.iter().filter_map(|s| s.provider_id).collect();

@@ -8,6 +8,7 @@ pub mod input;
 pub mod notify;
 pub mod public_form;
 pub mod queries;
+pub mod reference;
 pub mod retention;
 pub mod rules;
 pub mod staff_common;

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 use uuid::Uuid;
 
-use crate::db::entities::{signal, signal_event, signal_submission, user};
+use crate::db::entities::{provider, signal, signal_event, signal_submission, user};
 use crate::domain::role::Role;
 use crate::domain::working_days::{add_working_days, dutch_date};
 use crate::error::{AppError, AppResult};
@@ -67,6 +67,17 @@ pub struct ListFilter {
     pub provider_id: Option<Uuid>,
     pub reference: Option<String>,
     pub overdue: bool,
+    /// Only the signals that still need work (`SignalStatus::is_open`): the staff list's default.
+    pub open_only: bool,
+}
+
+/// The open statuses as a list, so that the (region, status, …) indexes serve the filter.
+fn open_statuses() -> Vec<&'static str> {
+    SignalStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
 }
 
 /// Still `ontvangen` after its triage date.
@@ -79,10 +90,7 @@ pub fn triage_due(received_at: DateTime<Utc>) -> NaiveDate {
 }
 
 fn filtered(scope: &Scope, filter: &ListFilter, today: NaiveDate) -> Select<signal::Entity> {
-    let mut select = scope.apply(signal::Entity::find());
-    if let Some(status) = filter.status {
-        select = select.filter(signal::Column::Status.eq(status.as_str()));
-    }
+    let mut select = with_status(scope.apply(signal::Entity::find()), filter);
     if let Some(category) = &filter.category {
         select = select.filter(signal::Column::Category.eq(category.as_str()));
     }
@@ -134,21 +142,37 @@ pub async fn list_upto(
     Ok(filtered(scope, filter, today).limit(limit).all(db).await?)
 }
 
-/// The providers that signals in this scope are about (for a filter), each once.
+fn with_status(select: Select<signal::Entity>, filter: &ListFilter) -> Select<signal::Entity> {
+    if let Some(status) = filter.status {
+        select.filter(signal::Column::Status.eq(status.as_str()))
+    } else if filter.open_only {
+        select.filter(signal::Column::Status.is_in(open_statuses()))
+    } else {
+        select
+    }
+}
+
+/// The providers that the signals in this scope with the filter's status are about, by name
+/// (for the list's provider filter): on the default list the providers with open signals, not
+/// every provider the region ever had a signal about.
 pub async fn providers_with_signals(
     db: &DatabaseConnection,
     scope: &Scope,
-) -> AppResult<Vec<Uuid>> {
-    let ids: Vec<Option<Uuid>> = scope
-        .apply(signal::Entity::find())
+    filter: &ListFilter,
+) -> AppResult<Vec<(Uuid, String)>> {
+    let about = with_status(scope.apply(signal::Entity::find()), filter)
         .select_only()
         .column(signal::Column::ProviderId)
-        .distinct()
         .filter(signal::Column::ProviderId.is_not_null())
+        .into_query();
+    Ok(provider::Entity::find()
+        .select_only()
+        .columns([provider::Column::Id, provider::Column::Name])
+        .filter(provider::Column::Id.in_subquery(about))
+        .order_by_asc(provider::Column::Name)
         .into_tuple()
         .all(db)
-        .await?;
-    Ok(ids.into_iter().flatten().collect())
+        .await?)
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, scope: &Scope, id: Uuid) -> AppResult<signal::Model> {
@@ -186,43 +210,16 @@ pub async fn record_event<C: ConnectionTrait>(
     at: DateTime<Utc>,
     actor: Option<Uuid>,
 ) -> AppResult<()> {
-    signal_event::ActiveModel {
+    signal_event::Entity::insert(signal_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         signal_id: Set(signal_id),
         status: Set(status.as_str().to_string()),
         at: Set(at),
         actor_id: Set(actor),
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await?;
     Ok(())
-}
-
-/// `M-2026-000001`: one counter per year, advanced atomically (an upsert with RETURNING holds
-/// the row lock on PostgreSQL; SQLite runs one writer at a time).
-pub async fn next_reference<C: ConnectionTrait>(db: &C, year: i32) -> AppResult<String> {
-    let name = format!("M-{year}");
-    let backend = db.get_database_backend();
-    let placeholder = if backend == DbBackend::Postgres {
-        "$1"
-    } else {
-        "?"
-    };
-    let sql = format!(
-        "INSERT INTO reference_counters (name, last_value) VALUES ({placeholder}, 1) \
-         ON CONFLICT (name) DO UPDATE SET last_value = reference_counters.last_value + 1 \
-         RETURNING last_value"
-    );
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [name.clone().into()],
-        ))
-        .await?
-        .ok_or_else(|| AppError::internal("reference counter returned nothing"))?;
-    let value: i64 = row.try_get("", "last_value")?;
-    Ok(format!("{name}-{value:06}"))
 }
 
 /// How the rate limit keeps an address: only a hash of it, and only for the minute it matters
@@ -276,12 +273,12 @@ pub async fn record_submission<C: ConnectionTrait>(
     key: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    signal_submission::ActiveModel {
+    signal_submission::Entity::insert(signal_submission::ActiveModel {
         client_key: Set(key.to_string()),
         at: Set(now),
         ..Default::default()
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await?;
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::domain::text::date_nl;
 use crate::domain::working_days::dutch_date;
 use crate::error::AppResult;
 use crate::signals::api::ListQuery;
-use crate::signals::queries::{self, is_overdue};
+use crate::signals::queries::{self, ListFilter, is_overdue};
 use crate::signals::rules::{Category, Priority, SignalStatus};
 use crate::signals::staff_common::{Choice, label_of, options, staff};
 use crate::web::csrf::CsrfToken;
@@ -44,6 +44,9 @@ struct ListPage {
     categories: Vec<Choice>,
     providers: Vec<Choice>,
     overdue: bool,
+    /// The default: only the signals that still need work.
+    open_only: bool,
+    all_statuses: bool,
     rows: Vec<Row>,
     total: u64,
     filtered: bool,
@@ -66,7 +69,11 @@ pub async fn list(
     let page_no = query.page.filter(|p| *p > 0);
     query.page = page_no;
     query.per_page = Some(50);
-    let filter = query.filter().unwrap_or_default();
+    let all_statuses = query.status.as_deref() == Some(ALL_STATUSES);
+    let filter = page_filter(query.clone()).unwrap_or_else(|_| ListFilter {
+        open_only: true,
+        ..Default::default()
+    });
     let paging = Paging::new(query.page, query.per_page)?;
     let (items, total) = queries::list(&state.db, &scope, &filter, paging).await?;
     let today = dutch_date(Utc::now());
@@ -98,9 +105,8 @@ pub async fn list(
             calamity: s.category == Category::Calamiteit.as_str(),
         })
         .collect();
-    // The provider filter offers the providers that have signals in this scope.
-    let with_signals = queries::providers_with_signals(&state.db, &scope).await?;
-    let mut providers: Vec<Choice> = provider_names(&state, &with_signals)
+    // The provider filter offers the providers that have signals with the chosen status.
+    let mut providers: Vec<Choice> = queries::providers_with_signals(&state.db, &scope, &filter)
         .await?
         .into_iter()
         .map(|(id, name)| Choice {
@@ -128,6 +134,8 @@ pub async fn list(
         ),
         providers,
         overdue: filter.overdue,
+        open_only: filter.open_only,
+        all_statuses,
         rows,
         total,
         filtered: !base.is_empty(),
@@ -141,6 +149,22 @@ pub async fn list(
         ),
     };
     Ok((csrf, state.templates.page("signals/list", &page)?).into_response())
+}
+
+/// The `status` value that shows every signal.
+pub const ALL_STATUSES: &str = "alle";
+
+/// The list page's filter (and its export's): the API's, except that without a status the page
+/// shows the signals that still need work. Most of a region's signals are closed long ago, and
+/// the page is where inspectors find their work; `status=alle` shows every signal.
+pub fn page_filter(mut query: ListQuery) -> AppResult<ListFilter> {
+    let all = query.status.as_deref() == Some(ALL_STATUSES);
+    if all {
+        query.status = None;
+    }
+    let mut filter = query.filter()?;
+    filter.open_only = !all && filter.status.is_none();
+    Ok(filter)
 }
 
 pub async fn provider_names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uuid, String)>> {

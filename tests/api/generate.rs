@@ -147,7 +147,11 @@ async fn the_small_scale_is_complete_reproducible_and_usable() {
         assert_eq!(response.status(), 200, "{path}");
     }
     // New signals continue the year's numbering after the generated ones.
-    let next = toezicht::signals::queries::next_reference(db, 2026)
+    // On PostgreSQL from the year's sequence, which starts after the generated numbers.
+    let next = toezicht::signals::reference::reserve(db, 2026)
+        .await
+        .unwrap()
+        .take(db)
         .await
         .unwrap();
     let taken = signal::Entity::find()

@@ -4,7 +4,7 @@ use serde_json::json;
 use toezicht::domain::role::Role;
 
 use crate::helpers::{TestApp, csrf_of, sign_in_on_page};
-use crate::signals::{file, signal_body};
+use crate::signals::{file, patch, signal_body};
 
 async fn id_of(app: &TestApp, reference: &str) -> String {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -200,5 +200,69 @@ async fn signal_pages_are_for_the_regions_staff_only() {
         404
     );
     let list = app.get("/meldingen", None).await.text().await.unwrap();
-    assert!(list.contains("Er zijn nog geen meldingen in uw regio."));
+    assert!(list.contains("Er staan geen meldingen open in uw regio."));
+}
+
+#[tokio::test]
+async fn the_list_opens_on_the_signals_that_need_work() {
+    let app = TestApp::spawn().await;
+    let done_with = app
+        .insert_provider("Thuiszorg Afgerond", "GM0153", "GG1106")
+        .await;
+    let busy = app
+        .insert_provider("Dagbesteding Bezig", "GM0153", "GG1106")
+        .await;
+    let closed = file(&app, &signal_body(Some(done_with))).await;
+    let open = file(&app, &signal_body(Some(busy))).await;
+    let closed_ref = closed["reference"].as_str().unwrap();
+    let open_ref = open["reference"].as_str().unwrap();
+    let token = app.inspector_token("GG1106").await;
+    let id = id_of(&app, closed_ref).await;
+    for body in [
+        json!({"status": "in_behandeling"}),
+        json!({"status": "afgesloten", "resolution": "Besproken met de aanbieder."}),
+    ] {
+        assert_eq!(patch(&app, &token, &id, body).await.status(), 200);
+    }
+    app.add_user("lijst@ggd.example", Role::Inspector, Some("GG1106"), None)
+        .await;
+    sign_in_on_page(&app, "lijst@ggd.example").await;
+
+    let list = app.get("/meldingen", None).await.text().await.unwrap();
+    assert!(
+        list.contains(open_ref) && !list.contains(closed_ref),
+        "{list}"
+    );
+    assert!(list.contains("1 openstaande melding."));
+    assert!(list.contains(r#"<option value="" selected>Openstaand</option>"#));
+    assert!(
+        list.contains("Dagbesteding Bezig") && !list.contains("Thuiszorg Afgerond"),
+        "the provider filter offers the providers with open signals"
+    );
+    // What the page shows, the export holds.
+    let csv = app
+        .get("/meldingen/export.csv", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(open_ref) && !csv.contains(closed_ref), "{csv}");
+
+    let all = app
+        .get("/meldingen?status=alle", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(all.contains(open_ref) && all.contains(closed_ref));
+    assert!(all.contains("2 meldingen."));
+    assert!(all.contains(r#"<option value="alle" selected>Alle</option>"#));
+    assert!(all.contains("Thuiszorg Afgerond"));
+    let closed_only = app
+        .get("/meldingen?status=afgesloten", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(closed_only.contains(closed_ref) && !closed_only.contains(open_ref));
 }

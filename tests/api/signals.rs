@@ -50,7 +50,7 @@ async fn find_id(app: &TestApp, token: &str, reference: &str) -> String {
     list["items"][0]["id"].as_str().unwrap().to_string()
 }
 
-async fn patch(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
+pub async fn patch(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
     app.client
         .patch(app.url(&format!("/api/v1/signals/{id}")))
         .bearer_auth(token)
@@ -136,6 +136,52 @@ async fn anyone_files_a_signal_and_gets_a_reference_and_token() {
         reads
             .iter()
             .any(|e| e.action == "signal.contact_viewed" && e.actor_name == "Test inspector")
+    );
+}
+
+#[tokio::test]
+async fn numbering_continues_after_the_years_counter_and_never_repeats() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let year = toezicht::domain::working_days::dutch_date(Utc::now())
+        .format("%Y")
+        .to_string();
+    // Where the demo data (or filings before PostgreSQL's sequences) left the year's numbering.
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO reference_counters (name, last_value) VALUES ('M-{year}', 41)"
+        ))
+        .await
+        .unwrap();
+    let filed = file(&app, &signal_body(None)).await;
+    assert_eq!(filed["reference"], format!("M-{year}-000042"));
+    // Many filings at once: every one gets its own number.
+    let filings = (0..8).map(|_| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/api/v1/signals"))
+                .json(&signal_body(None))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    });
+    let mut references: Vec<String> = futures_util::future::join_all(filings)
+        .await
+        .iter()
+        .map(|f| f["reference"].as_str().unwrap().to_string())
+        .collect();
+    references.sort();
+    references.dedup();
+    assert_eq!(references.len(), 8, "{references:?}");
+    assert!(
+        references
+            .iter()
+            .all(|r| r.as_str() > format!("M-{year}-000042").as_str())
     );
 }
 
