@@ -34,6 +34,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Wakes this instance's outbox worker (see [`AppState::wake_mail_worker`]).
     pub mail_wake: Arc<Notify>,
+    /// Writes filed signals in batches (`signals::intake`).
+    pub intake: signals::intake::Intake,
 }
 
 /// Why the state could not be built: a template that does not compile, or a mail setting that
@@ -58,9 +60,12 @@ impl AppState {
         config: Config,
         mailer: Mailer,
     ) -> Result<Self, handlebars::TemplateError> {
+        let templates = Templates::load()?;
+        let intake = signals::intake::Intake::new(db.clone(), templates.clone(), &config.base_url);
         Ok(AppState {
             db,
-            templates: Templates::load()?,
+            templates,
+            intake,
             config: Arc::new(config),
             mailer,
             mail_wake: Arc::new(Notify::new()),

@@ -15,6 +15,7 @@ mod m20261122_000010_reminders;
 mod m20261122_000011_point_responses;
 mod m20261122_000012_theme_findings;
 mod m20261122_000013_national_indexes;
+mod m20261123_000014_open_points_index;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_point_responses::Migration),
             Box::new(m20261122_000012_theme_findings::Migration),
             Box::new(m20261122_000013_national_indexes::Migration),
+            Box::new(m20261123_000014_open_points_index::Migration),
         ]
     }
 }

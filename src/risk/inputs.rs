@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Months, Utc};
-use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
@@ -40,6 +40,17 @@ impl Selection<'_> {
             Selection::Ids(ids) => column.is_in(ids.iter().copied()),
         }
     }
+
+    /// The condition on the providers table itself: for a region, straight on its index
+    /// (region_code, …) rather than "id in (the region's ids)".
+    fn providers(&self) -> SimpleExpr {
+        match self {
+            Selection::Region(code) => provider::Column::RegionCode
+                .eq(*code)
+                .and(provider::Column::Active.eq(true)),
+            Selection::Ids(ids) => provider::Column::Id.is_in(ids.iter().copied()),
+        }
+    }
 }
 
 /// The providers of the selection with their names and risk inputs, as of `now`.
@@ -49,7 +60,7 @@ pub async fn gather<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(provider::Model, RiskInputs)>> {
     let providers = provider::Entity::find()
-        .filter(selection.contains(provider::Column::Id))
+        .filter(selection.providers())
         .all(db)
         .await?;
     let mut signals = signal_counts(db, selection, now).await?;
@@ -125,17 +136,21 @@ async fn last_visits<C: ConnectionTrait>(
     db: &C,
     selection: &Selection<'_>,
 ) -> AppResult<HashMap<Uuid, LastVisit>> {
-    // A correlated subquery picks each provider's latest completed visit in the database.
+    // Per provider, a correlated subquery finds the start of its latest completed visit and
+    // the index (provider_id, status, starts_at) finds that visit: two index probes per
+    // provider. Correlated with the visit instead, the maximum was sought again for every
+    // completed visit of every provider (ten years of them).
     let latest: Vec<(Uuid, Uuid, DateTime<Utc>)> = visit::Entity::find()
         .select_only()
         .column(visit::Column::Id)
         .column(visit::Column::ProviderId)
         .column(visit::Column::StartsAt)
-        .filter(selection.contains(visit::Column::ProviderId))
+        .join(JoinType::InnerJoin, visit_provider())
+        .filter(selection.providers())
         .filter(visit::Column::Status.eq("uitgevoerd"))
         .filter(Expr::cust(
             "visits.starts_at = (SELECT MAX(latest.starts_at) FROM visits latest \
-             WHERE latest.provider_id = visits.provider_id AND latest.status = 'uitgevoerd')",
+             WHERE latest.provider_id = providers.id AND latest.status = 'uitgevoerd')",
         ))
         .into_tuple()
         .all(db)
@@ -212,7 +227,14 @@ async fn overdue_points<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|(id, n)| (id, to_u32(n))).collect())
 }
 
-/// The entities declare no relations, so the join is spelt out here.
+/// The entities declare no relations, so the joins are spelt out here.
+fn visit_provider() -> sea_orm::RelationDef {
+    visit::Entity::belongs_to(provider::Entity)
+        .from(visit::Column::ProviderId)
+        .to(provider::Column::Id)
+        .into()
+}
+
 fn point_report() -> sea_orm::RelationDef {
     improvement_point::Entity::belongs_to(report::Entity)
         .from(improvement_point::Column::ReportId)

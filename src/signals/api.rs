@@ -71,7 +71,7 @@ pub async fn file_signal(
             let attempt = create::Attempt { key: &key, at: now };
             create::file(
                 &state.db,
-                &Notifier::of(state),
+                &state.intake,
                 checked,
                 filed_by,
                 calamity,

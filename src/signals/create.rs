@@ -1,7 +1,7 @@
-//! Filing a signal: where it belongs, its reference and secret token, and its first history
-//! entry, all in one transaction.
+//! Filing a signal: where it belongs, its reference and secret token; the intake writer
+//! (`intake.rs`) stores it with its first history entry in one transaction.
 use chrono::{Datelike, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -10,9 +10,8 @@ use crate::db::entities::{municipality, provider, signal};
 use crate::domain::working_days::dutch_date;
 use crate::error::{AppError, AppResult};
 use crate::signals::input::CheckedSignal;
-use crate::signals::notify::{self, Notifier};
-use crate::signals::queries::{record_event, triage_due};
-use crate::signals::reference;
+use crate::signals::intake::{Intake, Pending};
+use crate::signals::queries::triage_due;
 use crate::signals::rules::{Priority, SignalStatus};
 
 /// The details a GGD asks of a provider's mandatory calamity report (Wmo art. 3.4).
@@ -45,69 +44,57 @@ pub struct FiledBy {
 
 pub async fn file(
     db: &DatabaseConnection,
-    notifier: &Notifier<'_>,
+    intake: &Intake,
     checked: CheckedSignal,
     filed_by: Option<FiledBy>,
     calamity: Option<CalamityDetails>,
     attempt: Option<Attempt<'_>>,
 ) -> AppResult<Filed> {
-    // The reads and the reference come first, on the pool, so that the write transaction (on
-    // SQLite: the one writer's turn) holds nothing but the inserts.
+    // The reads and the reference come first, by this request, so that the writer only inserts.
     let place = locate(db, &checked).await?;
     let now = Utc::now();
-    let reserved = reference::reserve(db, dutch_date(now).year()).await?;
-    let txn = crate::db::begin_write(db).await?;
-    if let Some(attempt) = attempt {
-        crate::signals::queries::record_submission(&txn, attempt.key, attempt.at).await?;
-    }
-    let reference = reserved.take(&txn).await?;
     let tracking_token = tokens::new_token();
-    let model = signal::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        reference: Set(reference),
-        tracking_token_hash: Set(tokens::hash_token(&tracking_token)),
-        status: Set(SignalStatus::Ontvangen.as_str().into()),
-        priority: Set(Priority::initial(checked.category).as_str().into()),
-        category: Set(checked.category.as_str().into()),
-        description: Set(checked.description),
-        occurred_on: Set(checked.occurred_on),
-        reporter_role: Set(checked.reporter_role.as_str().into()),
-        anonymous: Set(checked.anonymous),
-        contact_name: Set(checked.contact_name),
-        contact_email: Set(checked.contact_email.map(|e| e.as_str().to_string())),
-        provider_id: Set(place.provider_id),
-        provider_name: Set(place.provider_name),
-        municipality_code: Set(Some(place.municipality_code)),
-        region_code: Set(place.region_code),
-        assignee_id: Set(None),
-        visit_id: Set(None),
-        resolution: Set(None),
-        duplicate_of: Set(None),
-        filed_by: Set(filed_by.as_ref().map(|f| f.user_id)),
-        calamity: Set(calamity
+    let signal = signal::Model {
+        id: Uuid::new_v4(),
+        reference: String::new(),
+        tracking_token_hash: tokens::hash_token(&tracking_token),
+        status: SignalStatus::Ontvangen.as_str().into(),
+        priority: Priority::initial(checked.category).as_str().into(),
+        category: checked.category.as_str().into(),
+        description: checked.description,
+        occurred_on: checked.occurred_on,
+        reporter_role: checked.reporter_role.as_str().into(),
+        anonymous: checked.anonymous,
+        contact_name: checked.contact_name,
+        contact_email: checked.contact_email.map(|e| e.as_str().to_string()),
+        provider_id: place.provider_id,
+        provider_name: place.provider_name,
+        municipality_code: Some(place.municipality_code),
+        region_code: place.region_code,
+        assignee_id: None,
+        visit_id: None,
+        resolution: None,
+        duplicate_of: None,
+        filed_by: filed_by.map(|f| f.user_id),
+        calamity: calamity
             .map(|c| serde_json::to_string(&c))
             .transpose()
-            .map_err(AppError::internal)?),
-        received_at: Set(now),
-        triage_due: Set(triage_due(now)),
-        closed_at: Set(None),
-        contact_erased_at: Set(None),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    record_event(
-        &txn,
-        model.id,
-        SignalStatus::Ontvangen,
-        now,
-        filed_by.map(|f| f.user_id),
-    )
-    .await?;
-    notify::confirmation(&txn, notifier, &model).await?;
-    txn.commit().await?;
+            .map_err(AppError::internal)?,
+        received_at: now,
+        triage_due: triage_due(now),
+        closed_at: None,
+        contact_erased_at: None,
+        updated_at: now,
+    };
+    let signal = intake
+        .file(Pending {
+            signal,
+            year: dutch_date(now).year(),
+            attempt: attempt.map(|a| (a.key.to_string(), a.at)),
+        })
+        .await?;
     Ok(Filed {
-        signal: model,
+        signal,
         tracking_token,
     })
 }

@@ -5,6 +5,7 @@ pub mod change;
 pub mod create;
 pub mod export;
 pub mod input;
+pub mod intake;
 pub mod notify;
 pub mod public_form;
 pub mod queries;

@@ -71,15 +71,6 @@ pub struct ListFilter {
     pub open_only: bool,
 }
 
-/// The open statuses as a list, so that the (region, status, …) indexes serve the filter.
-fn open_statuses() -> Vec<&'static str> {
-    SignalStatus::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect()
-}
-
 /// Still `ontvangen` after its triage date.
 pub fn is_overdue(model: &signal::Model, today: NaiveDate) -> bool {
     model.status == SignalStatus::Ontvangen.as_str() && today > model.triage_due
@@ -146,7 +137,7 @@ fn with_status(select: Select<signal::Entity>, filter: &ListFilter) -> Select<si
     if let Some(status) = filter.status {
         select.filter(signal::Column::Status.eq(status.as_str()))
     } else if filter.open_only {
-        select.filter(signal::Column::Status.is_in(open_statuses()))
+        select.filter(signal::Column::Status.is_in(SignalStatus::open_codes()))
     } else {
         select
     }

@@ -13,45 +13,74 @@
 //! A year's sequence is created when the year's first number is needed. It starts after the
 //! year's counter row, which the demo and national data sets fill and which filings used before
 //! the sequences existed, so numbers continue where they were.
+use std::collections::BTreeMap;
+
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 use crate::error::{AppError, AppResult};
 
-/// A number taken before the filing's transaction (PostgreSQL), or one still to take inside it
-/// (SQLite).
-pub enum Reserved {
-    Taken(String),
-    InTransaction(i32),
-}
-
-/// Call before the filing's transaction begins, with the pool.
-pub async fn reserve(db: &DatabaseConnection, year: i32) -> AppResult<Reserved> {
+/// PostgreSQL: the references for filings in these years, in order, taken from the sequences
+/// before the filings' transaction begins (a missing sequence is created here, where a failed
+/// statement cannot abort that transaction). SQLite: `None`; take them with [`in_transaction`].
+pub async fn before_transaction(
+    db: &DatabaseConnection,
+    years: &[i32],
+) -> AppResult<Option<Vec<String>>> {
     if db.get_database_backend() != DbBackend::Postgres {
-        return Ok(Reserved::InTransaction(year));
+        return Ok(None);
     }
-    let value = match nextval(db, year).await {
-        Ok(value) => value,
-        Err(first) => {
-            // Most likely the year's first filing in this database: create its sequence and try
-            // once more. A filing at the same moment may create it first; that is fine too.
-            let _ = create_sequence(db, year).await;
-            nextval(db, year).await.map_err(|_| first)?
-        }
-    };
-    Ok(Reserved::Taken(format_reference(year, value)))
+    let mut numbers: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+    for (year, count) in per_year(years) {
+        let taken = match nextvals(db, year, count).await {
+            Ok(taken) => taken,
+            Err(first) => {
+                // Most likely the year's first filing in this database: create its sequence and
+                // try once more. A filing at the same moment may create it first; fine too.
+                let _ = create_sequence(db, year).await;
+                nextvals(db, year, count).await.map_err(|_| first)?
+            }
+        };
+        numbers.insert(year, taken);
+    }
+    Ok(Some(assign(years, |year, i| {
+        numbers.get(&year).and_then(|n| n.get(i)).copied()
+    })?))
 }
 
-impl Reserved {
-    /// The reference, advancing SQLite's counter row in the filing's transaction `txn`.
-    pub async fn take<C: ConnectionTrait>(self, txn: &C) -> AppResult<String> {
-        match self {
-            Reserved::Taken(reference) => Ok(reference),
-            Reserved::InTransaction(year) => {
-                let value = advance_counter(txn, year).await?;
-                Ok(format_reference(year, value))
-            }
-        }
+/// SQLite: the references for filings in these years, in order, advancing each year's counter
+/// once in the filings' transaction `txn`.
+pub async fn in_transaction<C: ConnectionTrait>(txn: &C, years: &[i32]) -> AppResult<Vec<String>> {
+    let mut first: BTreeMap<i32, i64> = BTreeMap::new();
+    for (year, count) in per_year(years) {
+        first.insert(year, advance(txn, year, count).await?);
     }
+    assign(years, |year, i| {
+        first
+            .get(&year)
+            .map(|f| f + i64::try_from(i).unwrap_or(i64::MAX))
+    })
+}
+
+fn per_year(years: &[i32]) -> BTreeMap<i32, u32> {
+    let mut counts = BTreeMap::new();
+    for year in years {
+        *counts.entry(*year).or_default() += 1;
+    }
+    counts
+}
+
+/// Gives the i-th filing of each year the i-th number of that year.
+fn assign(years: &[i32], number: impl Fn(i32, usize) -> Option<i64>) -> AppResult<Vec<String>> {
+    let mut seen: BTreeMap<i32, usize> = BTreeMap::new();
+    years
+        .iter()
+        .map(|year| {
+            let i = seen.entry(*year).or_default();
+            let n = number(*year, *i).ok_or_else(|| AppError::internal("too few references"))?;
+            *i += 1;
+            Ok(format(*year, n))
+        })
+        .collect()
 }
 
 /// The next reference of `year` inside one transaction: the demo data, which files its signals
@@ -61,12 +90,12 @@ pub async fn next<C: ConnectionTrait>(db: &C, year: i32) -> AppResult<String> {
         create_sequence(db, year).await?;
         nextval(db, year).await?
     } else {
-        advance_counter(db, year).await?
+        advance(db, year, 1).await?
     };
-    Ok(format_reference(year, value))
+    Ok(format(year, value))
 }
 
-fn format_reference(year: i32, value: i64) -> String {
+pub fn format(year: i32, value: i64) -> String {
     format!("M-{year}-{value:06}")
 }
 
@@ -79,29 +108,47 @@ fn sequence_name(year: i32) -> String {
     format!("signal_reference_{year}")
 }
 
-async fn advance_counter<C: ConnectionTrait>(db: &C, year: i32) -> AppResult<i64> {
+/// Advances SQLite's counter of `year` by `count` and returns the first of the `count` numbers.
+pub async fn advance<C: ConnectionTrait>(db: &C, year: i32, count: u32) -> AppResult<i64> {
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Sqlite,
-            "INSERT INTO reference_counters (name, last_value) VALUES (?, 1) \
-             ON CONFLICT (name) DO UPDATE SET last_value = reference_counters.last_value + 1 \
+            "INSERT INTO reference_counters (name, last_value) VALUES (?, ?) \
+             ON CONFLICT (name) DO UPDATE SET last_value = reference_counters.last_value + ? \
              RETURNING last_value",
-            [counter_name(year).into()],
+            [counter_name(year).into(), count.into(), count.into()],
         ))
         .await?
         .ok_or_else(|| AppError::internal("reference counter returned nothing"))?;
-    Ok(row.try_get("", "last_value")?)
+    let last: i64 = row.try_get("", "last_value")?;
+    Ok(last - i64::from(count) + 1)
 }
 
 async fn nextval<C: ConnectionTrait>(db: &C, year: i32) -> AppResult<i64> {
-    let row = db
-        .query_one_raw(Statement::from_string(
+    let mut taken = nextvals(db, year, 1).await?;
+    taken
+        .pop()
+        .ok_or_else(|| AppError::internal("nextval returned nothing"))
+}
+
+/// `count` numbers of the year's sequence in one statement.
+async fn nextvals<C: ConnectionTrait>(db: &C, year: i32, count: u32) -> AppResult<Vec<i64>> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!("SELECT nextval('{}') AS value", sequence_name(year)),
+            format!(
+                "SELECT nextval('{}') AS value FROM generate_series(1, $1)",
+                sequence_name(year)
+            ),
+            [i32::try_from(count).unwrap_or(i32::MAX).into()],
         ))
-        .await?
-        .ok_or_else(|| AppError::internal("nextval returned nothing"))?;
-    Ok(row.try_get("", "value")?)
+        .await?;
+    let mut taken = rows
+        .iter()
+        .map(|row| row.try_get::<i64>("", "value"))
+        .collect::<Result<Vec<_>, _>>()?;
+    taken.sort_unstable();
+    Ok(taken)
 }
 
 async fn create_sequence<C: ConnectionTrait>(db: &C, year: i32) -> AppResult<()> {
@@ -129,7 +176,23 @@ mod tests {
 
     #[test]
     fn references_have_six_digits_and_grow_beyond() {
-        assert_eq!(format_reference(2026, 1), "M-2026-000001");
-        assert_eq!(format_reference(2026, 1_234_567), "M-2026-1234567");
+        assert_eq!(format(2026, 1), "M-2026-000001");
+        assert_eq!(format(2026, 1_234_567), "M-2026-1234567");
+    }
+}
+
+#[cfg(test)]
+mod assign_tests {
+    use super::*;
+
+    #[test]
+    fn each_year_numbers_its_own_filings_in_order() {
+        let years = [2026, 2027, 2026];
+        let refs = assign(&years, |year, i| {
+            Some(if year == 2026 { 10 + i as i64 } else { 1 })
+        })
+        .unwrap();
+        assert_eq!(refs, ["M-2026-000010", "M-2027-000001", "M-2026-000011"]);
+        assert!(assign(&years, |_, _| None).is_err());
     }
 }

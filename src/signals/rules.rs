@@ -73,6 +73,16 @@ impl SignalStatus {
         !matches!(self, SignalStatus::Afgesloten | SignalStatus::Doorverwezen)
     }
 
+    /// The codes of the open statuses, for queries: listed, an index on the status reads only
+    /// them, where "not closed" would read every status.
+    pub fn open_codes() -> Vec<&'static str> {
+        SignalStatus::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+            .collect()
+    }
+
     /// What the status means, for the reporter (status page and emails).
     pub fn explanation_nl(self) -> &'static str {
         match self {

@@ -148,12 +148,7 @@ async fn the_small_scale_is_complete_reproducible_and_usable() {
     }
     // New signals continue the year's numbering after the generated ones.
     // On PostgreSQL from the year's sequence, which starts after the generated numbers.
-    let next = toezicht::signals::reference::reserve(db, 2026)
-        .await
-        .unwrap()
-        .take(db)
-        .await
-        .unwrap();
+    let next = toezicht::signals::reference::next(db, 2026).await.unwrap();
     let taken = signal::Entity::find()
         .filter(signal::Column::Reference.eq(next.as_str()))
         .count(db)

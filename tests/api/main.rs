@@ -16,6 +16,7 @@ mod generate;
 mod helpers;
 mod html;
 mod ical;
+mod intake;
 mod mail;
 mod mail_admin;
 mod mail_previews;
