@@ -278,6 +278,7 @@ impl ListQuery {
             reference: self.reference.clone().filter(|r| !r.trim().is_empty()),
             overdue: self.overdue.unwrap_or(false),
             open_only: false,
+            newest_first: false,
         })
     }
 }

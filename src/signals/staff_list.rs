@@ -1,4 +1,5 @@
-//! `/meldingen`: the region's signals for its inspectors (admins: all), urgent and old first.
+//! `/meldingen`: the region's signals for its inspectors (admins: all): the open ones urgent and
+//! old first, a view with closed ones newest first.
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -46,6 +47,7 @@ struct ListPage {
     overdue: bool,
     /// The default: only the signals that still need work.
     open_only: bool,
+    newest_first: bool,
     all_statuses: bool,
     rows: Vec<Row>,
     total: u64,
@@ -135,6 +137,7 @@ pub async fn list(
         providers,
         overdue: filter.overdue,
         open_only: filter.open_only,
+        newest_first: filter.newest_first,
         all_statuses,
         rows,
         total,
@@ -164,6 +167,12 @@ pub fn page_filter(mut query: ListQuery) -> AppResult<ListFilter> {
     }
     let mut filter = query.filter()?;
     filter.open_only = !all && filter.status.is_none();
+    // A view with closed signals is read as an archive: newest first. The work (open signals)
+    // stays urgent and oldest first.
+    filter.newest_first = match filter.status {
+        Some(status) => !status.is_open(),
+        None => !filter.open_only,
+    };
     Ok(filter)
 }
 

@@ -255,7 +255,11 @@ async fn the_list_opens_on_the_signals_that_need_work() {
         .await
         .unwrap();
     assert!(all.contains(open_ref) && all.contains(closed_ref));
-    assert!(all.contains("2 meldingen."));
+    assert!(all.contains("2 meldingen. Nieuwste eerst."));
+    assert!(
+        all.find(open_ref).unwrap() < all.find(closed_ref).unwrap(),
+        "an archive view starts with the newest"
+    );
     assert!(all.contains(r#"<option value="alle" selected>Alle</option>"#));
     assert!(all.contains("Thuiszorg Afgerond"));
     let closed_only = app
