@@ -23,7 +23,8 @@ impl FieldError {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+/// `Clone`: the intake writer gives one failed batch's error to every filing in it.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     #[error("malformed request: {0}")]
     BadRequest(String),

@@ -16,6 +16,7 @@ mod m20261122_000011_point_responses;
 mod m20261122_000012_theme_findings;
 mod m20261122_000013_national_indexes;
 mod m20261123_000014_open_points_index;
+mod m20261123_000015_signals_status_provider_index;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000012_theme_findings::Migration),
             Box::new(m20261122_000013_national_indexes::Migration),
             Box::new(m20261123_000014_open_points_index::Migration),
+            Box::new(m20261123_000015_signals_status_provider_index::Migration),
         ]
     }
 }

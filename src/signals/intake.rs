@@ -10,9 +10,16 @@
 //! one multi-row INSERT per table and one commit. Under light load a batch is one filing, written
 //! at once; no filing ever waits for others to arrive.
 //!
-//! A batch succeeds or fails as a whole. When it fails, its filings are written once more one by
-//! one, so a filing that cannot be written gets its own error and does not take the others down.
-use std::sync::{Arc, OnceLock};
+//! A batch succeeds or fails as a whole. When the database refuses it (a constraint: one filing
+//! points at a provider deleted a moment ago), its filings are written once more one by one, so
+//! that filing gets its own error and does not take the others down. Any other failure (the
+//! database away or busy) is every filing's answer at once: retrying 64 filings one by one, each
+//! waiting out the same timeout, would hold up all intake.
+//!
+//! Once queued, a filing is written even if its request has gone (the reporter closed the page):
+//! as with a request that ends just after its commit, the signal exists and, if the reporter left
+//! an address, the confirmation with the reference goes out.
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
@@ -52,7 +59,9 @@ pub struct Intake {
     db: DatabaseConnection,
     templates: Templates,
     base_url: Arc<str>,
-    queue: Arc<OnceLock<mpsc::Sender<Job>>>,
+    /// The running writer's queue; a new writer is started when there is none or it has stopped
+    /// (its runtime shut down).
+    queue: Arc<Mutex<Option<mpsc::Sender<Job>>>>,
 }
 
 impl Intake {
@@ -61,23 +70,14 @@ impl Intake {
             db,
             templates,
             base_url: base_url.into(),
-            queue: Arc::new(OnceLock::new()),
+            queue: Arc::new(Mutex::new(None)),
         }
     }
 
     /// Writes the signal (with its history entry, its confirmation email and the attempt) and
     /// returns it as stored.
     pub async fn file(&self, pending: Pending) -> AppResult<signal::Model> {
-        let queue = self.queue.get_or_init(|| {
-            let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
-            tokio::spawn(run(
-                self.db.clone(),
-                self.templates.clone(),
-                self.base_url.clone(),
-                receiver,
-            ));
-            sender
-        });
+        let queue = self.queue()?;
         let (reply, answer) = oneshot::channel();
         queue
             .send(Job { pending, reply })
@@ -86,6 +86,27 @@ impl Intake {
         answer
             .await
             .map_err(|_| AppError::internal("the intake writer dropped a filing"))?
+    }
+}
+
+impl Intake {
+    fn queue(&self) -> AppResult<mpsc::Sender<Job>> {
+        let mut running = self
+            .queue
+            .lock()
+            .map_err(|_| AppError::internal("the intake queue's lock is poisoned"))?;
+        if let Some(queue) = running.as_ref().filter(|q| !q.is_closed()) {
+            return Ok(queue.clone());
+        }
+        let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(run(
+            self.db.clone(),
+            self.templates.clone(),
+            self.base_url.clone(),
+            receiver,
+        ));
+        *running = Some(sender.clone());
+        Ok(sender)
     }
 }
 
@@ -108,9 +129,9 @@ async fn run(
                     let _ = job.reply.send(Ok(signal));
                 }
             }
-            Err(error) if jobs.len() == 1 => {
-                if let Some(job) = jobs.pop() {
-                    let _ = job.reply.send(Err(error));
+            Err(error) if jobs.len() == 1 || !matches!(error, AppError::Conflict(_)) => {
+                for job in jobs.drain(..) {
+                    let _ = job.reply.send(Err(error.clone()));
                 }
             }
             Err(error) => {

@@ -56,6 +56,8 @@ struct ListPage {
     pages: u64,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// The same filters over every status.
+    all_href: String,
     export_href: String,
 }
 
@@ -107,9 +109,15 @@ pub async fn list(
             calamity: s.category == Category::Calamiteit.as_str(),
         })
         .collect();
-    // The provider filter offers the providers that have signals with the chosen status.
-    let mut providers: Vec<Choice> = queries::providers_with_signals(&state.db, &scope, &filter)
-        .await?
+    // The provider filter offers the providers that have signals with the chosen status, and
+    // the chosen provider even when it has none (else the form would drop it unseen).
+    let mut offered = queries::providers_with_signals(&state.db, &scope, &filter).await?;
+    if let Some(chosen) = filter.provider_id
+        && !offered.iter().any(|(id, _)| *id == chosen)
+    {
+        offered.extend(provider_names(&state, &[chosen]).await?);
+    }
+    let mut providers: Vec<Choice> = offered
         .into_iter()
         .map(|(id, name)| Choice {
             selected: Some(id) == filter.provider_id,
@@ -146,6 +154,10 @@ pub async fn list(
         pages: links.pages,
         prev_href: links.prev_href.clone(),
         next_href: links.next_href.clone(),
+        all_href: format!(
+            "/meldingen?status={ALL_STATUSES}{}{base}",
+            if base.is_empty() { "" } else { "&" }
+        ),
         export_href: format!(
             "/meldingen/export.csv{}{base}",
             if base.is_empty() { "" } else { "?" }
@@ -169,10 +181,11 @@ pub fn page_filter(mut query: ListQuery) -> AppResult<ListFilter> {
     filter.open_only = !all && filter.status.is_none();
     // A view with closed signals is read as an archive: newest first. The work (open signals)
     // stays urgent and oldest first.
-    filter.newest_first = match filter.status {
-        Some(status) => !status.is_open(),
-        None => !filter.open_only,
-    };
+    filter.newest_first = !filter.overdue
+        && match filter.status {
+            Some(status) => !status.is_open(),
+            None => !filter.open_only,
+        };
     Ok(filter)
 }
 

@@ -262,6 +262,28 @@ async fn the_list_opens_on_the_signals_that_need_work() {
     );
     assert!(all.contains(r#"<option value="alle" selected>Alle</option>"#));
     assert!(all.contains("Thuiszorg Afgerond"));
+    // A chosen provider stays chosen, also when it has no open signals.
+    let chosen = app
+        .get(&format!("/meldingen?provider_id={done_with}"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        chosen.contains(&format!(
+            r#"<option value="{done_with}" selected>Thuiszorg Afgerond</option>"#
+        )),
+        "{chosen}"
+    );
+    // "Show the closed ones too" keeps the other filters.
+    let by_category = app
+        .get("/meldingen?category=bejegening", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let decoded = by_category.replace("&#x3D;", "=").replace("&amp;", "&");
+    assert!(decoded.contains(r#"href="/meldingen?status=alle&category=bejegening""#));
     let closed_only = app
         .get("/meldingen?status=afgesloten", None)
         .await

@@ -127,6 +127,15 @@ pub async fn write(
              ON CONFLICT (name) DO UPDATE SET last_value = excluded.last_value"
         );
         db.execute_unprepared(&sql).await?;
+        if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            // PostgreSQL numbers from a sequence per year (`signals::reference`); one that
+            // already exists must continue after the generated numbers too.
+            db.execute_unprepared(&format!(
+                "SELECT setval(c.oid::regclass, {last}) FROM pg_class c \
+                 WHERE c.relname = 'signal_reference_{year}' AND c.relkind = 'S'"
+            ))
+            .await?;
+        }
     }
     Ok(())
 }
