@@ -20,6 +20,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::signals::change::{self, Change};
 use crate::signals::create::{self, CalamityDetails, FiledBy};
 use crate::signals::input::{self, RawSignal};
+use crate::signals::intake::Attempt;
 use crate::signals::notify::Notifier;
 use crate::signals::queries::{self, ListFilter, Scope};
 use crate::signals::rules::{Category, Priority, ReporterRole, SignalStatus};
@@ -66,9 +67,12 @@ pub async fn file_signal(
     let key = queries::submission_key(client);
     queries::check_rate(&state.db, &key, state.config.signal_rate_per_minute, now).await?;
     let filed = match prepare(user, raw, calamity, now) {
-        // A filed signal's attempt is recorded in its own transaction: one write, not two.
+        // A filed signal's attempt is written with the signal: one write, not two.
         Ok((checked, filed_by, calamity)) => {
-            let attempt = create::Attempt { key: &key, at: now };
+            let attempt = Attempt {
+                key: key.clone(),
+                at: now,
+            };
             create::file(
                 &state.db,
                 &state.intake,

@@ -10,7 +10,7 @@ use crate::db::entities::{municipality, provider, signal};
 use crate::domain::working_days::dutch_date;
 use crate::error::{AppError, AppResult};
 use crate::signals::input::CheckedSignal;
-use crate::signals::intake::{Intake, Pending};
+use crate::signals::intake::{Attempt, Intake, Pending};
 use crate::signals::queries::triage_due;
 use crate::signals::rules::{Priority, SignalStatus};
 
@@ -30,12 +30,6 @@ pub struct Filed {
     pub tracking_token: String,
 }
 
-/// The rate limit's record of this attempt, written in the filing's transaction.
-pub struct Attempt<'a> {
-    pub key: &'a str,
-    pub at: chrono::DateTime<Utc>,
-}
-
 /// Who filed it, when a signed-in provider user did.
 pub struct FiledBy {
     pub user_id: Uuid,
@@ -48,9 +42,9 @@ pub async fn file(
     checked: CheckedSignal,
     filed_by: Option<FiledBy>,
     calamity: Option<CalamityDetails>,
-    attempt: Option<Attempt<'_>>,
+    attempt: Option<Attempt>,
 ) -> AppResult<Filed> {
-    // The reads and the reference come first, by this request, so that the writer only inserts.
+    // The reads come first, by this request, so that the intake writer only inserts.
     let place = locate(db, &checked).await?;
     let now = Utc::now();
     let tracking_token = tokens::new_token();
@@ -90,7 +84,7 @@ pub async fn file(
         .file(Pending {
             signal,
             year: dutch_date(now).year(),
-            attempt: attempt.map(|a| (a.key.to_string(), a.at)),
+            attempt,
         })
         .await?;
     Ok(Filed {

@@ -22,13 +22,13 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
 use tokio::sync::{mpsc, oneshot};
-use uuid::Uuid;
 
 use crate::db::entities::{signal, signal_event, signal_submission};
 use crate::error::{AppError, AppResult};
 use crate::signals::notify::{self, Notifier};
+use crate::signals::queries;
 use crate::signals::reference;
 use crate::signals::rules::SignalStatus;
 use crate::web::templates::Templates;
@@ -42,8 +42,14 @@ pub struct Pending {
     /// Complete except for `reference`, which the writer fills in (numbered in `year`).
     pub signal: signal::Model,
     pub year: i32,
-    /// The rate limit's record of this attempt (hashed client address, when).
-    pub attempt: Option<(String, DateTime<Utc>)>,
+    /// The rate limit's record of this attempt.
+    pub attempt: Option<Attempt>,
+}
+
+/// The rate limit's record of a filing: the hashed client address and when.
+pub struct Attempt {
+    pub key: String,
+    pub at: DateTime<Utc>,
 }
 
 struct Job {
@@ -87,9 +93,7 @@ impl Intake {
             .await
             .map_err(|_| AppError::internal("the intake writer dropped a filing"))?
     }
-}
 
-impl Intake {
     fn queue(&self) -> AppResult<mpsc::Sender<Job>> {
         let mut running = self
             .queue
@@ -173,11 +177,7 @@ async fn write(
     let attempts: Vec<signal_submission::ActiveModel> = batch
         .iter()
         .filter_map(|p| p.attempt.as_ref())
-        .map(|(key, at)| signal_submission::ActiveModel {
-            client_key: Set(key.clone()),
-            at: Set(*at),
-            ..Default::default()
-        })
+        .map(|a| queries::submission(&a.key, a.at))
         .collect();
     if !attempts.is_empty() {
         signal_submission::Entity::insert_many(attempts)
@@ -192,13 +192,11 @@ async fn write(
     .exec_without_returning(&txn)
     .await?;
     // The first history entry: received, by the provider user who filed it (if one did).
-    signal_event::Entity::insert_many(signals.iter().map(|s| signal_event::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        signal_id: Set(s.id),
-        status: Set(SignalStatus::Ontvangen.as_str().to_string()),
-        at: Set(s.received_at),
-        actor_id: Set(s.filed_by),
-    }))
+    signal_event::Entity::insert_many(
+        signals
+            .iter()
+            .map(|s| queries::event(s.id, SignalStatus::Ontvangen, s.received_at, s.filed_by)),
+    )
     .exec_without_returning(&txn)
     .await?;
     for signal in &signals {

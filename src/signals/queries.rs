@@ -170,7 +170,6 @@ pub async fn providers_with_signals(
         .select_only()
         .columns([provider::Column::Id, provider::Column::Name])
         .filter(provider::Column::Id.in_subquery(about))
-        .order_by_asc(provider::Column::Name)
         .into_tuple()
         .all(db)
         .await?)
@@ -211,16 +210,26 @@ pub async fn record_event<C: ConnectionTrait>(
     at: DateTime<Utc>,
     actor: Option<Uuid>,
 ) -> AppResult<()> {
-    signal_event::Entity::insert(signal_event::ActiveModel {
+    signal_event::Entity::insert(event(signal_id, status, at, actor))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// A history entry: `signal_id` moved to `status` at `at`, by `actor` (none: the reporter).
+pub fn event(
+    signal_id: Uuid,
+    status: SignalStatus,
+    at: DateTime<Utc>,
+    actor: Option<Uuid>,
+) -> signal_event::ActiveModel {
+    signal_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         signal_id: Set(signal_id),
         status: Set(status.as_str().to_string()),
         at: Set(at),
         actor_id: Set(actor),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    }
 }
 
 /// How the rate limit keeps an address: only a hash of it, and only for the minute it matters
@@ -232,7 +241,7 @@ pub fn submission_key(client_addr: &str) -> String {
 
 /// At most `limit` submissions per client address in any 60 seconds (kept in the database, so
 /// every app instance counts the same). Only reads: the attempt itself is recorded by
-/// [`record_submission`], in the filing's own transaction when the signal is filed.
+/// [`record_submission`], or with the signal by the intake writer when it is filed.
 pub async fn check_rate<C: ConnectionTrait>(
     db: &C,
     key: &str,
@@ -274,14 +283,19 @@ pub async fn record_submission<C: ConnectionTrait>(
     key: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    signal_submission::Entity::insert(signal_submission::ActiveModel {
-        client_key: Set(key.to_string()),
-        at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
+    signal_submission::Entity::insert(submission(key, now))
+        .exec_without_returning(db)
+        .await?;
     Ok(())
+}
+
+/// One attempt of the address with this key at `at`.
+pub fn submission(key: &str, at: DateTime<Utc>) -> signal_submission::ActiveModel {
+    signal_submission::ActiveModel {
+        client_key: Set(key.to_string()),
+        at: Set(at),
+        ..Default::default()
+    }
 }
 
 /// Removes the attempts that no longer count (older than the 60-second window).

@@ -1,7 +1,8 @@
 //! Signal references: `M-2026-000001`, numbered from 1 every year.
 //!
-//! SQLite keeps one row per year in `reference_counters` and advances it in the filing's own
-//! transaction: SQLite runs one writer at a time, so nobody waits on that row.
+//! SQLite keeps one row per year in `reference_counters` and advances it in the transaction that
+//! writes the filings (`signals::intake`): SQLite runs one writer at a time, so nobody waits on
+//! that row.
 //!
 //! PostgreSQL takes the number from a sequence per year (`signal_reference_2026`). A counter row
 //! stays locked from its update until the filing commits, flush to disk included, so filings

@@ -11,7 +11,8 @@ use crate::app::AppState;
 use crate::db::entities::provider;
 use crate::domain::text::date_nl;
 use crate::domain::working_days::dutch_date;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::providers::queries::{self as provider_queries, Scope as ProviderScope};
 use crate::signals::api::ListQuery;
 use crate::signals::queries::{self, ListFilter, is_overdue};
 use crate::signals::rules::{Category, Priority, SignalStatus};
@@ -111,11 +112,17 @@ pub async fn list(
         .collect();
     // The provider filter offers the providers that have signals with the chosen status, and
     // the chosen provider even when it has none (else the form would drop it unseen).
+    // The chosen one is looked up in the user's register scope: another region's provider is
+    // not named here.
     let mut offered = queries::providers_with_signals(&state.db, &scope, &filter).await?;
     if let Some(chosen) = filter.provider_id
         && !offered.iter().any(|(id, _)| *id == chosen)
     {
-        offered.extend(provider_names(&state, &[chosen]).await?);
+        match provider_queries::find(&state.db, &ProviderScope::of(&user), chosen).await {
+            Ok(found) => offered.push((found.id, found.name)),
+            Err(AppError::NotFound) => {}
+            Err(other) => return Err(other),
+        }
     }
     let mut providers: Vec<Choice> = offered
         .into_iter()

@@ -275,6 +275,15 @@ async fn the_list_opens_on_the_signals_that_need_work() {
         )),
         "{chosen}"
     );
+    // Another region's provider is not named, whatever the address asks for.
+    let elsewhere = app
+        .insert_provider("Elders Zorg BV", "GM0518", "GG7014")
+        .await;
+    let other = app
+        .get(&format!("/meldingen?provider_id={elsewhere}"), None)
+        .await;
+    assert_eq!(other.status(), 200);
+    assert!(!other.text().await.unwrap().contains("Elders Zorg BV"));
     // "Show the closed ones too" keeps the other filters.
     let by_category = app
         .get("/meldingen?category=bejegening", None)
