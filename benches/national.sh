@@ -135,7 +135,8 @@ DELETE FROM signals WHERE description = '$marker';"
 
 run_db() { # db
   local db=$1 url ready
-  if [ "$db" = sqlite ]; then url="sqlite://$PWD/$out/national.db"; else url=$pg_url; fi
+  # mode=rwc: the first run creates the database file.
+  if [ "$db" = sqlite ]; then url="sqlite://$PWD/$out/national.db?mode=rwc"; else url=$pg_url; fi
   ensure_data "$db" "$url"
   forget_filed "$db" "$url"   # what an interrupted run left
   DATABASE_URL="$url" RUST_LOG=warn "$bin" migrate >/dev/null

@@ -17,6 +17,14 @@ mod m20261122_000012_theme_findings;
 mod m20261122_000013_national_indexes;
 mod m20261123_000014_open_points_index;
 mod m20261123_000015_signals_status_provider_index;
+mod m20261123_000016_visit_summaries;
+
+/// The statements that summarise completed visits, for data written in bulk after migrating.
+pub mod visit_summaries {
+    pub use super::m20261123_000016_visit_summaries::{
+        BACKFILL_LAST_VISITS as LAST_VISITS, BACKFILL_THEME_SCORES as THEME_SCORES,
+    };
+}
 
 pub struct Migrator;
 
@@ -39,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000013_national_indexes::Migration),
             Box::new(m20261123_000014_open_points_index::Migration),
             Box::new(m20261123_000015_signals_status_provider_index::Migration),
+            Box::new(m20261123_000016_visit_summaries::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, Iden};
 
-use crate::db::entities::{improvement_point, provider, report, signal, visit};
+use crate::db::entities::{improvement_point, provider, provider_last_visit, report, signal, visit};
 use crate::domain::working_days::dutch_date;
 use crate::error::AppResult;
 use crate::signals::rules::SignalStatus;
@@ -118,23 +118,17 @@ pub async fn key_counts<C: ConnectionTrait>(
             .to_owned()
     };
     let p_region = col(provider::Entity, provider::Column::RegionCode);
-    // Correlated with the provider row (index visits(provider_id, status, starts_at)): one
-    // index probe per provider of the region, instead of gathering every completed visit of the
-    // country first.
-    let completed_since = |since: Option<DateTime<Utc>>| {
-        let mut q = Query::select()
+    // The provider's last completed visit, as written at completion (`visits::summaries`): one
+    // primary-key probe into a narrow table per provider of the region.
+    let last_visit = || {
+        Query::select()
             .expr(Expr::val(1))
-            .from(visit::Entity)
+            .from(provider_last_visit::Entity)
             .and_where(
-                col(visit::Entity, visit::Column::ProviderId)
+                col(provider_last_visit::Entity, provider_last_visit::Column::ProviderId)
                     .equals((provider::Entity, provider::Column::Id)),
             )
-            .and_where(col(visit::Entity, visit::Column::Status).eq("uitgevoerd"))
-            .to_owned();
-        if let Some(since) = since {
-            q.and_where(col(visit::Entity, visit::Column::StartsAt).gte(since));
-        }
-        q
+            .to_owned()
     };
 
     let visits = |status: &str, since: Option<DateTime<Utc>>| {
@@ -184,7 +178,7 @@ pub async fn key_counts<C: ConnectionTrait>(
         never_visited: per_region(
             db,
             providers()
-                .and_where(Expr::exists(completed_since(None)).not())
+                .and_where(Expr::exists(last_visit()).not())
                 .to_owned(),
             p_region.clone(),
             regions,
@@ -194,8 +188,14 @@ pub async fn key_counts<C: ConnectionTrait>(
             db,
             // Visited once, but not in the last three years: the last visit is overdue.
             providers()
-                .and_where(Expr::exists(completed_since(None)))
-                .and_where(Expr::exists(completed_since(Some(three_years_ago))).not())
+                .and_where(Expr::exists(
+                    last_visit()
+                        .and_where(
+                            col(provider_last_visit::Entity, provider_last_visit::Column::StartsAt)
+                                .lt(three_years_ago),
+                        )
+                        .to_owned(),
+                ))
                 .to_owned(),
             p_region,
             regions,

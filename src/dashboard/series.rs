@@ -6,7 +6,7 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 
 use super::queries::{Clock, Counts};
-use crate::db::entities::{framework_criterion, framework_theme, signal, visit, visit_rating};
+use crate::db::entities::{signal, visit_theme_score};
 use crate::error::AppResult;
 
 /// Signals of the region per category code over the same 12 calendar months as
@@ -99,61 +99,41 @@ pub async fn signals_per_month<C: ConnectionTrait>(
 
 /// Points and assessed ratings per theme code (`scoring::points`: voldoet 2, voldoet_deels 1,
 /// voldoet_niet 0; niet_beoordeeld and nvt not assessed), pooled over the region's `uitgevoerd`
-/// visits that started in `[from, to)`.
+/// visits that started in `[from, to)`. Read from the totals written when each visit was completed
+/// (`visits::summaries`), each theme by the framework version the visit was scored against.
 pub async fn theme_points<C: ConnectionTrait>(
     db: &C,
     region: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> AppResult<Vec<(String, u64, u64)>> {
-    let starts = Expr::col((visit::Entity, visit::Column::StartsAt));
+    let starts = Expr::col((visit_theme_score::Entity, visit_theme_score::Column::StartsAt));
     let q = Query::select()
         .expr_as(
-            Expr::col((framework_theme::Entity, framework_theme::Column::Code)),
+            Expr::col((visit_theme_score::Entity, visit_theme_score::Column::ThemeCode)),
             Alias::new("k"),
         )
         .expr_as(
-            Expr::cust(
-                "SUM(CASE visit_ratings.rating WHEN 'voldoet' THEN 2 WHEN 'voldoet_deels' THEN 1 ELSE 0 END)",
-            ),
+            Expr::col((visit_theme_score::Entity, visit_theme_score::Column::Points)).sum(),
             Alias::new("p"),
         )
         .expr_as(
-            Expr::cust(
-                "SUM(CASE WHEN visit_ratings.rating IN ('voldoet', 'voldoet_deels', 'voldoet_niet') THEN 1 ELSE 0 END)",
-            ),
+            Expr::col((visit_theme_score::Entity, visit_theme_score::Column::Assessed)).sum(),
             Alias::new("n"),
         )
-        .from(visit_rating::Entity)
-        .inner_join(
-            visit::Entity,
-            Expr::col((visit::Entity, visit::Column::Id))
-                .equals((visit_rating::Entity, visit_rating::Column::VisitId)),
+        .from(visit_theme_score::Entity)
+        .and_where(
+            Expr::col((visit_theme_score::Entity, visit_theme_score::Column::RegionCode))
+                .eq(region),
         )
-        // The criterion as defined in the framework version the visit was scored against.
-        .inner_join(
-            framework_criterion::Entity,
-            Expr::col((framework_criterion::Entity, framework_criterion::Column::VersionId))
-                .equals((visit::Entity, visit::Column::FrameworkVersionId))
-                .and(
-                    Expr::col((framework_criterion::Entity, framework_criterion::Column::Code))
-                        .equals((visit_rating::Entity, visit_rating::Column::CriterionCode)),
-                ),
-        )
-        .inner_join(
-            framework_theme::Entity,
-            Expr::col((framework_theme::Entity, framework_theme::Column::Id))
-                .equals((framework_criterion::Entity, framework_criterion::Column::ThemeId)),
-        )
-        .and_where(Expr::col((visit::Entity, visit::Column::Status)).eq("uitgevoerd"))
-        .and_where(Expr::col((visit::Entity, visit::Column::RegionCode)).eq(region))
         .and_where(starts.clone().gte(from))
         .and_where(starts.lt(to))
-        .group_by_col((framework_theme::Entity, framework_theme::Column::Code))
+        .group_by_col((visit_theme_score::Entity, visit_theme_score::Column::ThemeCode))
         .to_owned();
     let mut rows = Vec::new();
     for row in db.query_all(&q).await? {
         let theme: String = row.try_get("", "k")?;
+        // SUM of integers: a bigint on PostgreSQL, an integer on SQLite.
         let points: Option<i64> = row.try_get("", "p")?;
         let assessed: Option<i64> = row.try_get("", "n")?;
         let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);

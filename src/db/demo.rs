@@ -113,6 +113,8 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<()> {
     crate::db::demo_signals::load(&txn, DEMO_PROVIDER_ID).await?;
     // After the signals, so that visits made because of a signal can link it.
     crate::db::demo_visits::load(&txn, DEMO_PROVIDER_ID).await?;
+    // The demo's visits were written as they are, not completed one by one.
+    crate::visits::summaries::rebuild(&txn).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -22,6 +22,7 @@ use crate::visits::assessment::framework_of;
 use crate::visits::queries::{self, Scope};
 use crate::visits::rules::VisitStatus;
 use crate::visits::scoring;
+use crate::visits::summaries;
 use crate::web::current_user::CurrentUser;
 use crate::web::parse_id;
 
@@ -136,6 +137,8 @@ pub async fn run(
     done.status = Set(VisitStatus::Uitgevoerd.as_str().into());
     done.updated_at = Set(now);
     done.update(&txn).await?;
+    // What the dashboard and the risk ranking read of this visit, now that it is final.
+    summaries::record_completed(&txn, &found, &framework, &ratings).await?;
     let changes = std::collections::BTreeMap::from([(
         "status".to_string(),
         serde_json::json!({"old": "gepland", "new": "uitgevoerd"}),

@@ -8,6 +8,7 @@ pub mod plan;
 pub mod queries;
 pub mod rules;
 pub mod scoring;
+pub mod summaries;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -1,5 +1,6 @@
 //! A hand-built region for `dashboard.rs`: providers, visits, ratings, reports, points and
-//! signals written straight to the database with dates relative to now.
+//! signals written straight to the database with dates relative to now, the completed visits
+//! summarised afterwards as generated data is.
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use toezicht::db::entities::{improvement_point, provider, report, signal, visit, visit_rating};
@@ -44,7 +45,14 @@ pub async fn visit_at(
     .insert(&app.db)
     .await
     .unwrap();
+    summarise(app).await;
     id
+}
+
+/// Written straight to the database, the visits are summarised as bulk-written data is
+/// (`visits::summaries::rebuild`), not as the completion of one visit.
+async fn summarise(app: &TestApp) {
+    toezicht::visits::summaries::rebuild(&app.db).await.unwrap();
 }
 
 pub async fn rate(app: &TestApp, visit_id: Uuid, ratings: &[(&str, &str)]) {
@@ -60,6 +68,7 @@ pub async fn rate(app: &TestApp, visit_id: Uuid, ratings: &[(&str, &str)]) {
         .await
         .unwrap();
     }
+    summarise(app).await;
 }
 
 pub struct ReportSpec<'a> {

@@ -37,4 +37,5 @@ mod signals;
 mod smtp_sink;
 mod visit_mail;
 mod visit_pages;
+mod visit_summaries;
 mod visits;

@@ -13,7 +13,7 @@ pub(crate) struct Setup {
     pub(crate) provider: Uuid,
 }
 
-async fn setup(app: &TestApp) -> Setup {
+pub(crate) async fn setup(app: &TestApp) -> Setup {
     setup_with_provider(app, "Thuiszorg Het Anker").await
 }
 
@@ -34,7 +34,7 @@ pub(crate) async fn setup_with_provider(app: &TestApp, provider_name: &str) -> S
     }
 }
 
-fn at(days: i64, hour: i64) -> String {
+pub(crate) fn at(days: i64, hour: i64) -> String {
     let day = (Utc::now() + Duration::days(days))
         .date_naive()
         .and_hms_opt(0, 0, 0)
@@ -446,7 +446,7 @@ async fn the_agenda_filters_by_time_and_inspector() {
     );
 }
 
-async fn put_assessment(app: &TestApp, token: &str, id: &str, ratings: Value) -> reqwest::Response {
+pub(crate) async fn put_assessment(app: &TestApp, token: &str, id: &str, ratings: Value) -> reqwest::Response {
     app.client
         .put(app.url(&format!("/api/v1/visits/{id}/assessment")))
         .bearer_auth(token)

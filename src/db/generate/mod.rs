@@ -16,7 +16,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 
-use crate::db::entities::{provider, signal};
+use crate::db::entities::{provider, provider_last_visit, signal, visit_theme_score};
 use crate::error::{AppError, AppResult};
 
 /// How many rows of each kind a scale writes. Ratings follow from the visits: every criterion of
@@ -111,6 +111,15 @@ pub async fn generate(
     let staff = people::write(db, scale, seed, &register, &mut rows).await?;
     let done = visits::write(db, scale, seed, &span, &register, &staff, &mut rows).await?;
     reports::write(db, scale, seed, &span, &done, &mut rows).await?;
+    // The visits were written as they are, not completed one by one: summarise them as the
+    // migration did (`visits::summaries`).
+    crate::visits::summaries::rebuild(db).await?;
+    for (table, n) in [
+        ("visit_theme_scores", visit_theme_score::Entity::find().count(db).await?),
+        ("provider_last_visits", provider_last_visit::Entity::find().count(db).await?),
+    ] {
+        rows.push((table, n));
+    }
     signals::write(db, scale, seed, &span, &register, &staff, &mut rows).await?;
     refresh_statistics(db).await?;
     Ok(Summary {
