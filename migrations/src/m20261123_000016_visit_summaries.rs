@@ -12,7 +12,8 @@
 //! The application writes them in `visits::summaries`; the backfill below is the same
 //! computation in plain SQL, for the visits completed before this migration.
 //!
-//! It also widens the index on signals (region, received, category) with the provider and
+//! It also adds an index on the providers of a region with the columns the risk ranking reads,
+//! and widens the index on signals (region, received, category) with the provider and
 //! `duplicate_of`, so the risk ranking counts a region's signals of the last 12 months from that
 //! index alone (a signal's region is its provider's: `providers::queries::update` moves them).
 use sea_orm_migration::{prelude::*, schema::*};
@@ -33,6 +34,11 @@ const SIGNALS_NEW: (&str, &[&str]) = (
         "provider_id",
         "duplicate_of",
     ],
+);
+
+const PROVIDERS: (&str, &[&str]) = (
+    "providers_region_active_idx",
+    &["region_code", "active", "id", "name", "services"],
 );
 
 /// Every completed visit's points per theme (also `visits::summaries::rebuild`).
@@ -134,6 +140,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         let db = manager.get_connection();
+        // The region's active providers with what the risk ranking shows of them, from the
+        // index alone (the dashboard's provider counts read it too).
+        manager.create_index(index(PROVIDERS, "providers")).await?;
         db.execute_unprepared(BACKFILL_THEME_SCORES).await?;
         db.execute_unprepared(BACKFILL_LAST_VISITS).await?;
         manager
@@ -141,10 +150,19 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .drop_index(drop_index(SIGNALS_OLD.0, "signals"))
-            .await
+            .await?;
+        // Statistics for the planners now, not when autovacuum (PostgreSQL) or nobody (SQLite)
+        // gets round to it: without them a region's scores were read by a scan.
+        for table in ["visit_theme_scores", "provider_last_visits", "signals", "providers"] {
+            db.execute_unprepared(&format!("ANALYZE {table}")).await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(drop_index(PROVIDERS.0, "providers"))
+            .await?;
         manager
             .create_index(index(SIGNALS_OLD, "signals"))
             .await?;

@@ -190,7 +190,12 @@ pub async fn contracts<C: ConnectionTrait>(
 }
 
 pub fn services_of(model: &provider::Model) -> Vec<Service> {
-    serde_json::from_str(&model.services).unwrap_or_default()
+    parse_services(&model.services)
+}
+
+/// The stored JSON list of service codes; an unreadable list reads as none.
+pub fn parse_services(stored: &str) -> Vec<Service> {
+    serde_json::from_str(stored).unwrap_or_default()
 }
 
 /// What the audit log keeps of a provider's state.

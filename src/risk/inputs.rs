@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Months, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::db::entities::{improvement_point, provider, provider_last_visit, report, signal};
 use crate::domain::working_days::dutch_date;
 use crate::error::AppResult;
-use crate::providers::queries::services_of;
+use crate::providers::queries::parse_services;
 use crate::risk::score::{LastVisit, RiskInputs};
 use crate::signals::rules::Category;
 
@@ -53,14 +55,30 @@ impl Selection<'_> {
     }
 }
 
+/// A provider as the risk ranking names it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Ranked {
+    pub id: Uuid,
+    pub name: String,
+    /// JSON list of service codes, as stored.
+    services: String,
+}
+
 /// The providers of the selection with their names and risk inputs, as of `now`.
 pub async fn gather<C: ConnectionTrait>(
     db: &C,
     selection: &Selection<'_>,
     now: DateTime<Utc>,
-) -> AppResult<Vec<(provider::Model, RiskInputs)>> {
+) -> AppResult<Vec<(Ranked, RiskInputs)>> {
+    // Only the columns the ranking needs: for a region the index on (region_code, active, id,
+    // name, services) holds them all, so the wide provider rows are not read.
     let providers = provider::Entity::find()
+        .select_only()
+        .column(provider::Column::Id)
+        .column(provider::Column::Name)
+        .column(provider::Column::Services)
         .filter(selection.providers())
+        .into_model::<Ranked>()
         .all(db)
         .await?;
     let mut signals = signal_counts(db, selection, now).await?;
@@ -75,7 +93,7 @@ pub async fn gather<C: ConnectionTrait>(
                 signals_by_category: signals.remove(&p.id).unwrap_or_default(),
                 last_visit: visits.remove(&p.id),
                 overdue_points: overdue.remove(&p.id).unwrap_or(0),
-                services: services_of(&p),
+                services: parse_services(&p.services),
             };
             (p, inputs)
         })
