@@ -56,12 +56,35 @@ impl Selection<'_> {
 }
 
 /// A provider as the risk ranking names it.
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct Ranked {
     pub id: Uuid,
     pub name: String,
+}
+
+/// A provider with its last completed visit, as read in one query.
+#[derive(Debug, FromQueryResult)]
+struct ProviderRow {
+    id: Uuid,
+    name: String,
     /// JSON list of service codes, as stored.
     services: String,
+    last_visit_at: Option<DateTime<Utc>>,
+    met: Option<i32>,
+    partly_met: Option<i32>,
+    not_met: Option<i32>,
+}
+
+impl ProviderRow {
+    fn last_visit(&self) -> Option<LastVisit> {
+        let count = |n: Option<i32>| u32::try_from(n.unwrap_or(0)).unwrap_or(0);
+        self.last_visit_at.map(|at| LastVisit {
+            on: dutch_date(at),
+            met: count(self.met),
+            partly_met: count(self.partly_met),
+            not_met: count(self.not_met),
+        })
+    }
 }
 
 /// The providers of the selection with their names and risk inputs, as of `now`.
@@ -70,19 +93,8 @@ pub async fn gather<C: ConnectionTrait>(
     selection: &Selection<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(Ranked, RiskInputs)>> {
-    // Only the columns the ranking needs: for a region the index on (region_code, active, id,
-    // name, services) holds them all, so the wide provider rows are not read.
-    let providers = provider::Entity::find()
-        .select_only()
-        .column(provider::Column::Id)
-        .column(provider::Column::Name)
-        .column(provider::Column::Services)
-        .filter(selection.providers())
-        .into_model::<Ranked>()
-        .all(db)
-        .await?;
+    let providers = providers_with_last_visit(db, selection).await?;
     let mut signals = signal_counts(db, selection, now).await?;
-    let mut visits = last_visits(db, selection).await?;
     let mut overdue = overdue_points(db, selection, now).await?;
     let today = dutch_date(now);
     Ok(providers
@@ -91,13 +103,46 @@ pub async fn gather<C: ConnectionTrait>(
             let inputs = RiskInputs {
                 today,
                 signals_by_category: signals.remove(&p.id).unwrap_or_default(),
-                last_visit: visits.remove(&p.id),
+                last_visit: p.last_visit(),
                 overdue_points: overdue.remove(&p.id).unwrap_or(0),
                 services: parse_services(&p.services),
             };
-            (p, inputs)
+            (
+                Ranked {
+                    id: p.id,
+                    name: p.name,
+                },
+                inputs,
+            )
         })
         .collect())
+}
+
+/// The providers with only the columns the ranking needs (for a region the index on
+/// (region_code, active, id, name, services) holds them all, so the wide provider rows are not
+/// read), each with its last completed visit and that visit's ratings counted per outcome, as
+/// written when the visit was completed (`visits::summaries`).
+async fn providers_with_last_visit<C: ConnectionTrait>(
+    db: &C,
+    selection: &Selection<'_>,
+) -> AppResult<Vec<ProviderRow>> {
+    let last = |column: provider_last_visit::Column| {
+        Expr::col((provider_last_visit::Entity, column))
+    };
+    Ok(provider::Entity::find()
+        .select_only()
+        .column(provider::Column::Id)
+        .column(provider::Column::Name)
+        .column(provider::Column::Services)
+        .column_as(last(provider_last_visit::Column::StartsAt), "last_visit_at")
+        .column_as(last(provider_last_visit::Column::Met), "met")
+        .column_as(last(provider_last_visit::Column::PartlyMet), "partly_met")
+        .column_as(last(provider_last_visit::Column::NotMet), "not_met")
+        .join(JoinType::LeftJoin, provider_last_visit())
+        .filter(selection.providers())
+        .into_model::<ProviderRow>()
+        .all(db)
+        .await?)
 }
 
 fn count(expr: Expr) -> SimpleExpr {
@@ -161,32 +206,6 @@ async fn signal_counts<C: ConnectionTrait>(
     Ok(by_provider)
 }
 
-/// The last completed visit of each provider with its ratings counted per outcome, as written
-/// when the visit was completed (`visits::summaries`): one narrow row per provider.
-async fn last_visits<C: ConnectionTrait>(
-    db: &C,
-    selection: &Selection<'_>,
-) -> AppResult<HashMap<Uuid, LastVisit>> {
-    let rows = provider_last_visit::Entity::find()
-        .filter(selection.contains(provider_last_visit::Column::ProviderId))
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let mut last = LastVisit::unrated(dutch_date(row.starts_at));
-            last.met = count_of(row.met);
-            last.partly_met = count_of(row.partly_met);
-            last.not_met = count_of(row.not_met);
-            (row.provider_id, last)
-        })
-        .collect())
-}
-
-fn count_of(n: i32) -> u32 {
-    u32::try_from(n).unwrap_or(0)
-}
-
 /// Open improvement points past their due date per provider, of reports the provider has been
 /// sent (a concept's points are not yet known to the provider, so they cannot be late).
 async fn overdue_points<C: ConnectionTrait>(
@@ -216,7 +235,14 @@ async fn overdue_points<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|(id, n)| (id, to_u32(n))).collect())
 }
 
-/// The entities declare no relations, so the join is spelt out here.
+/// The entities declare no relations, so the joins are spelt out here.
+fn provider_last_visit() -> sea_orm::RelationDef {
+    provider::Entity::belongs_to(provider_last_visit::Entity)
+        .from(provider::Column::Id)
+        .to(provider_last_visit::Column::ProviderId)
+        .into()
+}
+
 fn point_report() -> sea_orm::RelationDef {
     improvement_point::Entity::belongs_to(report::Entity)
         .from(improvement_point::Column::ReportId)

@@ -166,13 +166,17 @@ pub async fn providers_with_signals(
         .column(signal::Column::ProviderId)
         .filter(signal::Column::ProviderId.is_not_null())
         .into_query();
-    Ok(provider::Entity::find()
+    let mut providers = provider::Entity::find()
         .select_only()
         .columns([provider::Column::Id, provider::Column::Name])
-        .filter(provider::Column::Id.in_subquery(about))
-        .into_tuple()
-        .all(db)
-        .await?)
+        .filter(provider::Column::Id.in_subquery(about));
+    if let Scope::Region(code) = scope {
+        // Implied (a signal's region is its provider's: both move together), but it lets the
+        // database read the region's providers from their index instead of looking up each
+        // provider or scanning all 20,000 (PostgreSQL chose the scan: 6 ms → 1 ms).
+        providers = providers.filter(provider::Column::RegionCode.eq(code.as_str()));
+    }
+    Ok(providers.into_tuple().all(db).await?)
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, scope: &Scope, id: Uuid) -> AppResult<signal::Model> {
