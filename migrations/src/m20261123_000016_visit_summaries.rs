@@ -111,7 +111,13 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 (
                     "visit_theme_scores_region_starts_idx",
-                    &["region_code", "starts_at", "theme_code", "points", "assessed"],
+                    &[
+                        "region_code",
+                        "starts_at",
+                        "theme_code",
+                        "points",
+                        "assessed",
+                    ],
                 ),
                 "visit_theme_scores",
             ))
@@ -145,15 +151,18 @@ impl MigrationTrait for Migration {
         manager.create_index(index(PROVIDERS, "providers")).await?;
         db.execute_unprepared(BACKFILL_THEME_SCORES).await?;
         db.execute_unprepared(BACKFILL_LAST_VISITS).await?;
-        manager
-            .create_index(index(SIGNALS_NEW, "signals"))
-            .await?;
+        manager.create_index(index(SIGNALS_NEW, "signals")).await?;
         manager
             .drop_index(drop_index(SIGNALS_OLD.0, "signals"))
             .await?;
         // Statistics for the planners now, not when autovacuum (PostgreSQL) or nobody (SQLite)
         // gets round to it: without them a region's scores were read by a scan.
-        for table in ["visit_theme_scores", "provider_last_visits", "signals", "providers"] {
+        for table in [
+            "visit_theme_scores",
+            "provider_last_visits",
+            "signals",
+            "providers",
+        ] {
             db.execute_unprepared(&format!("ANALYZE {table}")).await?;
         }
         Ok(())
@@ -163,9 +172,7 @@ impl MigrationTrait for Migration {
         manager
             .drop_index(drop_index(PROVIDERS.0, "providers"))
             .await?;
-        manager
-            .create_index(index(SIGNALS_OLD, "signals"))
-            .await?;
+        manager.create_index(index(SIGNALS_OLD, "signals")).await?;
         manager
             .drop_index(drop_index(SIGNALS_NEW.0, "signals"))
             .await?;

@@ -211,13 +211,12 @@ pub async fn dashboard<C: ConnectionTrait>(
     let counts = queries::key_counts(db, Regions::One(&region.code), clock).await?;
     let (providers, visits, reports, improvement_points, [open, overdue, recent]) =
         key_figures(&counts, &region.code);
-    let by_category = series::signals_by_category(db, &region.code, clock).await?;
+    let (per_month, by_category) = series::signal_series(db, &region.code, clock).await?;
     let by_category = Category::ALL
         .iter()
         .map(|c| (c.as_str().to_string(), n(&by_category, c.as_str())))
         .collect();
-    let per_month = series::signals_per_month(db, &region.code, clock)
-        .await?
+    let per_month = per_month
         .into_iter()
         .map(|(month, count)| MonthCount { month, count })
         .collect();

@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, Iden};
 
-use crate::db::entities::{improvement_point, provider, provider_last_visit, report, signal, visit};
+use crate::db::entities::{
+    improvement_point, provider, provider_last_visit, report, signal, visit,
+};
 use crate::domain::working_days::dutch_date;
 use crate::error::AppResult;
 use crate::signals::rules::SignalStatus;
@@ -125,8 +127,11 @@ pub async fn key_counts<C: ConnectionTrait>(
             .expr(Expr::val(1))
             .from(provider_last_visit::Entity)
             .and_where(
-                col(provider_last_visit::Entity, provider_last_visit::Column::ProviderId)
-                    .equals((provider::Entity, provider::Column::Id)),
+                col(
+                    provider_last_visit::Entity,
+                    provider_last_visit::Column::ProviderId,
+                )
+                .equals((provider::Entity, provider::Column::Id)),
             )
             .to_owned()
     };
@@ -191,8 +196,11 @@ pub async fn key_counts<C: ConnectionTrait>(
                 .and_where(Expr::exists(
                     last_visit()
                         .and_where(
-                            col(provider_last_visit::Entity, provider_last_visit::Column::StartsAt)
-                                .lt(three_years_ago),
+                            col(
+                                provider_last_visit::Entity,
+                                provider_last_visit::Column::StartsAt,
+                            )
+                            .lt(three_years_ago),
                         )
                         .to_owned(),
                 ))

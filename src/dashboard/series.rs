@@ -1,4 +1,4 @@
-//! The region page's series: signals per category and per month, and the scores per theme. Each
+//! The region page's series: signals per month and per category, and the scores per theme. Each
 //! one aggregate query over one region.
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
@@ -8,31 +8,6 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use super::queries::{Clock, Counts};
 use crate::db::entities::{signal, visit_theme_score};
 use crate::error::AppResult;
-
-/// Signals of the region per category code over the same 12 calendar months as
-/// [`signals_per_month`] (categories without signals are missing). Ten years of signals in one
-/// bar chart would hide what is happening now, and would grow without end.
-pub async fn signals_by_category<C: ConnectionTrait>(
-    db: &C,
-    region: &str,
-    clock: Clock,
-) -> AppResult<Counts> {
-    let starts = month_starts(clock.today);
-    let received = Expr::col((signal::Entity, signal::Column::ReceivedAt));
-    let q = Query::select()
-        .from(signal::Entity)
-        .and_where(Expr::col((signal::Entity, signal::Column::RegionCode)).eq(region))
-        .and_where(received.clone().gte(dutch_midnight(starts[0])))
-        .and_where(received.lt(dutch_midnight(starts[12])))
-        .to_owned();
-    super::queries::grouped(
-        db,
-        q,
-        Expr::col((signal::Entity, signal::Column::Category)),
-        Expr::cust("COUNT(*)"),
-    )
-    .await
-}
 
 /// The first day of each of the last 12 calendar months (Dutch time), oldest first, and the
 /// first day of the next month as the end of the last.
@@ -65,36 +40,58 @@ pub fn month_label(first: NaiveDate) -> String {
     first.format("%Y-%m").to_string()
 }
 
-/// Signals received per calendar month over the last 12 months, oldest first, months without
-/// signals included with 0.
-pub async fn signals_per_month<C: ConnectionTrait>(
+/// The region's signals of the last 12 calendar months, counted per month (oldest first, months
+/// without signals included with 0) and per category code (categories without signals missing).
+/// One query for both charts: a CASE names the month of each signal, the database counts per
+/// month and category, so the region's signals of the year are read once. Ten years of signals in
+/// one chart would hide what is happening now, and would grow without end.
+pub async fn signal_series<C: ConnectionTrait>(
     db: &C,
     region: &str,
     clock: Clock,
-) -> AppResult<Vec<(String, u64)>> {
+) -> AppResult<(Vec<(String, u64)>, Counts)> {
     let starts = month_starts(clock.today);
     let bounds: Vec<DateTime<Utc>> = starts.iter().map(|d| dutch_midnight(*d)).collect();
     let received = Expr::col((signal::Entity, signal::Column::ReceivedAt));
-    // One query: a CASE names the month of each signal, the database counts per month.
     let mut month = Expr::case(received.clone().lt(bounds[1]), month_label(starts[0]));
     for i in 1..12 {
         month = month.case(received.clone().lt(bounds[i + 1]), month_label(starts[i]));
     }
     let q = Query::select()
+        .expr_as(month, Alias::new("m"))
+        .expr_as(
+            Expr::col((signal::Entity, signal::Column::Category)),
+            Alias::new("c"),
+        )
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
         .from(signal::Entity)
         .and_where(Expr::col((signal::Entity, signal::Column::RegionCode)).eq(region))
         .and_where(received.clone().gte(bounds[0]))
         .and_where(received.lt(bounds[12]))
+        // By the output names: the month is a CASE with bound values, which PostgreSQL would
+        // not recognise as the same expression when repeated in GROUP BY.
+        .group_by_col(Alias::new("m"))
+        .group_by_col(Alias::new("c"))
         .to_owned();
-    let counts = super::queries::grouped(db, q, month.into(), Expr::cust("COUNT(*)")).await?;
-    Ok(starts[..12]
+    let mut per_month = Counts::new();
+    let mut per_category = Counts::new();
+    for row in db.query_all(&q).await? {
+        let month: String = row.try_get("", "m")?;
+        let category: String = row.try_get("", "c")?;
+        let n: i64 = row.try_get("", "n")?;
+        let n = u64::try_from(n).unwrap_or(0);
+        *per_month.entry(month).or_default() += n;
+        *per_category.entry(category).or_default() += n;
+    }
+    let months = starts[..12]
         .iter()
         .map(|d| {
             let label = month_label(*d);
-            let n = counts.get(&label).copied().unwrap_or(0);
+            let n = per_month.get(&label).copied().unwrap_or(0);
             (label, n)
         })
-        .collect())
+        .collect();
+    Ok((months, per_category))
 }
 
 /// Points and assessed ratings per theme code (`scoring::points`: voldoet 2, voldoet_deels 1,
@@ -107,10 +104,16 @@ pub async fn theme_points<C: ConnectionTrait>(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> AppResult<Vec<(String, u64, u64)>> {
-    let starts = Expr::col((visit_theme_score::Entity, visit_theme_score::Column::StartsAt));
+    let starts = Expr::col((
+        visit_theme_score::Entity,
+        visit_theme_score::Column::StartsAt,
+    ));
     let q = Query::select()
         .expr_as(
-            Expr::col((visit_theme_score::Entity, visit_theme_score::Column::ThemeCode)),
+            Expr::col((
+                visit_theme_score::Entity,
+                visit_theme_score::Column::ThemeCode,
+            )),
             Alias::new("k"),
         )
         .expr_as(
@@ -118,17 +121,27 @@ pub async fn theme_points<C: ConnectionTrait>(
             Alias::new("p"),
         )
         .expr_as(
-            Expr::col((visit_theme_score::Entity, visit_theme_score::Column::Assessed)).sum(),
+            Expr::col((
+                visit_theme_score::Entity,
+                visit_theme_score::Column::Assessed,
+            ))
+            .sum(),
             Alias::new("n"),
         )
         .from(visit_theme_score::Entity)
         .and_where(
-            Expr::col((visit_theme_score::Entity, visit_theme_score::Column::RegionCode))
-                .eq(region),
+            Expr::col((
+                visit_theme_score::Entity,
+                visit_theme_score::Column::RegionCode,
+            ))
+            .eq(region),
         )
         .and_where(starts.clone().gte(from))
         .and_where(starts.lt(to))
-        .group_by_col((visit_theme_score::Entity, visit_theme_score::Column::ThemeCode))
+        .group_by_col((
+            visit_theme_score::Entity,
+            visit_theme_score::Column::ThemeCode,
+        ))
         .to_owned();
     let mut rows = Vec::new();
     for row in db.query_all(&q).await? {

@@ -126,9 +126,8 @@ async fn providers_with_last_visit<C: ConnectionTrait>(
     db: &C,
     selection: &Selection<'_>,
 ) -> AppResult<Vec<ProviderRow>> {
-    let last = |column: provider_last_visit::Column| {
-        Expr::col((provider_last_visit::Entity, column))
-    };
+    let last =
+        |column: provider_last_visit::Column| Expr::col((provider_last_visit::Entity, column));
     Ok(provider::Entity::find()
         .select_only()
         .column(provider::Column::Id)

@@ -69,7 +69,8 @@ pub fn outcomes(ratings: &[(String, Rating)]) -> Outcomes {
 /// the later start wins; of two at the same moment, the smaller id, so the choice never depends
 /// on the order of completion.
 pub fn is_later(visit: &visit::Model, kept: &provider_last_visit::Model) -> bool {
-    (visit.starts_at, std::cmp::Reverse(visit.id)) > (kept.starts_at, std::cmp::Reverse(kept.visit_id))
+    (visit.starts_at, std::cmp::Reverse(visit.id))
+        > (kept.starts_at, std::cmp::Reverse(kept.visit_id))
 }
 
 fn to_i32(n: u32) -> i32 {
@@ -99,7 +100,9 @@ pub async fn record_completed<C: ConnectionTrait>(
         })
         .collect();
     if !rows.is_empty() {
-        visit_theme_score::Entity::insert_many(rows).exec(txn).await?;
+        visit_theme_score::Entity::insert_many(rows)
+            .exec(txn)
+            .await?;
     }
     let kept = provider_last_visit::Entity::find_by_id(visit.provider_id)
         .one(txn)
@@ -134,8 +137,10 @@ pub async fn record_completed<C: ConnectionTrait>(
 /// Summarises every completed visit anew (after data was written in bulk, without completing
 /// visits one by one), with the statements of the migration that introduced the summaries.
 pub async fn rebuild<C: ConnectionTrait>(db: &C) -> AppResult<()> {
-    db.execute_unprepared("DELETE FROM visit_theme_scores").await?;
-    db.execute_unprepared("DELETE FROM provider_last_visits").await?;
+    db.execute_unprepared("DELETE FROM visit_theme_scores")
+        .await?;
+    db.execute_unprepared("DELETE FROM provider_last_visits")
+        .await?;
     db.execute_unprepared(migration::visit_summaries::THEME_SCORES)
         .await?;
     db.execute_unprepared(migration::visit_summaries::LAST_VISITS)
@@ -193,9 +198,21 @@ mod tests {
             ]),
         );
         assert_eq!(totals.len(), 2, "{totals:?}");
-        assert_eq!(totals["A"], ThemeTotal { points: 3, assessed: 2 });
+        assert_eq!(
+            totals["A"],
+            ThemeTotal {
+                points: 3,
+                assessed: 2
+            }
+        );
         // Rated, but nothing that counts: the theme is there with 0 of 0.
-        assert_eq!(totals["B"], ThemeTotal { points: 0, assessed: 0 });
+        assert_eq!(
+            totals["B"],
+            ThemeTotal {
+                points: 0,
+                assessed: 0
+            }
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ async fn dashboard(app: &TestApp, token: &str) -> Value {
 
 async fn summaries(
     app: &TestApp,
-) -> (Vec<visit_theme_score::Model>, Vec<provider_last_visit::Model>) {
+) -> (
+    Vec<visit_theme_score::Model>,
+    Vec<provider_last_visit::Model>,
+) {
     (
         visit_theme_score::Entity::find()
             .order_by_asc(visit_theme_score::Column::VisitId)
@@ -54,12 +57,17 @@ async fn a_completed_visit_counts_on_the_dashboard_at_once_and_an_older_one_does
 
     let last: Value = plan(&app, &s, at(-2, 9), at(-2, 12), true).await;
     let last = last["id"].as_str().unwrap().to_string();
-    put_assessment(&app, &s.inspector, &last, json!([
-        {"criterion": "A1", "rating": "voldoet_niet", "finding": "Geen VOG."},
-        {"criterion": "B1", "rating": "voldoet_deels", "finding": "Meldcode oud."},
-        {"criterion": "C1", "rating": "voldoet"},
-        {"criterion": "D1", "rating": "nvt"},
-    ]))
+    put_assessment(
+        &app,
+        &s.inspector,
+        &last,
+        json!([
+            {"criterion": "A1", "rating": "voldoet_niet", "finding": "Geen VOG."},
+            {"criterion": "B1", "rating": "voldoet_deels", "finding": "Meldcode oud."},
+            {"criterion": "C1", "rating": "voldoet"},
+            {"criterion": "D1", "rating": "nvt"},
+        ]),
+    )
     .await;
     complete(&app, &s.inspector, &last).await;
 
@@ -78,7 +86,11 @@ async fn a_completed_visit_counts_on_the_dashboard_at_once_and_an_older_one_does
     assert_eq!(theme(&after, "A"), 0.0);
     assert_eq!(theme(&after, "B"), 50.0);
     assert_eq!(theme(&after, "C"), 100.0);
-    assert_eq!(theme(&after, "D"), Value::Null, "only nvt: nothing assessed");
+    assert_eq!(
+        theme(&after, "D"),
+        Value::Null,
+        "only nvt: nothing assessed"
+    );
     assert_eq!(after["scores"]["overall_pct"], 50.0);
 
     // A visit that started earlier, completed later, joins the scores but is not the last one.
@@ -98,7 +110,11 @@ async fn a_completed_visit_counts_on_the_dashboard_at_once_and_an_older_one_does
     assert_eq!(last_visits.len(), 1);
     assert_eq!(last_visits[0].visit_id.to_string(), last);
     assert_eq!(
-        (last_visits[0].met, last_visits[0].partly_met, last_visits[0].not_met),
+        (
+            last_visits[0].met,
+            last_visits[0].partly_met,
+            last_visits[0].not_met
+        ),
         (1, 1, 1)
     );
 

@@ -446,7 +446,12 @@ async fn the_agenda_filters_by_time_and_inspector() {
     );
 }
 
-pub(crate) async fn put_assessment(app: &TestApp, token: &str, id: &str, ratings: Value) -> reqwest::Response {
+pub(crate) async fn put_assessment(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    ratings: Value,
+) -> reqwest::Response {
     app.client
         .put(app.url(&format!("/api/v1/visits/{id}/assessment")))
         .bearer_auth(token)

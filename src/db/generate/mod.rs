@@ -115,8 +115,14 @@ pub async fn generate(
     // migration did (`visits::summaries`).
     crate::visits::summaries::rebuild(db).await?;
     for (table, n) in [
-        ("visit_theme_scores", visit_theme_score::Entity::find().count(db).await?),
-        ("provider_last_visits", provider_last_visit::Entity::find().count(db).await?),
+        (
+            "visit_theme_scores",
+            visit_theme_score::Entity::find().count(db).await?,
+        ),
+        (
+            "provider_last_visits",
+            provider_last_visit::Entity::find().count(db).await?,
+        ),
     ] {
         rows.push((table, n));
     }
