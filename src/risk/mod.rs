@@ -4,7 +4,8 @@
 //! The score is computed on read and never stored or cached. That is how "recomputed when its
 //! inputs change" holds without triggers in every area that touches a signal, visit or report:
 //! every read sees the current inputs (and the passing of time, which changes "years since the
-//! last visit" and "overdue" without any write at all).
+//! last visit" and "overdue" without any write at all). The one input written ahead is the last
+//! visit's summary (`visits::summaries`), final from the moment the visit is completed.
 pub mod inputs;
 pub mod score;
 pub mod weights;
