@@ -77,12 +77,12 @@ struct ProviderRow {
 
 impl ProviderRow {
     fn last_visit(&self) -> Option<LastVisit> {
-        let count = |n: Option<i32>| u32::try_from(n.unwrap_or(0)).unwrap_or(0);
+        let n = |stored: Option<i32>| u32::try_from(stored.unwrap_or(0)).unwrap_or(0);
         self.last_visit_at.map(|at| LastVisit {
             on: dutch_date(at),
-            met: count(self.met),
-            partly_met: count(self.partly_met),
-            not_met: count(self.not_met),
+            met: n(self.met),
+            partly_met: n(self.partly_met),
+            not_met: n(self.not_met),
         })
     }
 }

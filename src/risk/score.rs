@@ -32,18 +32,6 @@ pub struct LastVisit {
     pub not_met: u32,
 }
 
-impl LastVisit {
-    /// A visit whose ratings are still to be counted.
-    pub fn unrated(on: NaiveDate) -> Self {
-        LastVisit {
-            on,
-            met: 0,
-            partly_met: 0,
-            not_met: 0,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Factor {
     /// What the points are for, in Dutch.

@@ -114,18 +114,14 @@ pub async fn generate(
     // The visits were written as they are, not completed one by one: summarise them as the
     // migration did (`visits::summaries`).
     crate::visits::summaries::rebuild(db).await?;
-    for (table, n) in [
-        (
-            "visit_theme_scores",
-            visit_theme_score::Entity::find().count(db).await?,
-        ),
-        (
-            "provider_last_visits",
-            provider_last_visit::Entity::find().count(db).await?,
-        ),
-    ] {
-        rows.push((table, n));
-    }
+    rows.push((
+        "visit_theme_scores",
+        visit_theme_score::Entity::find().count(db).await?,
+    ));
+    rows.push((
+        "provider_last_visits",
+        provider_last_visit::Entity::find().count(db).await?,
+    ));
     signals::write(db, scale, seed, &span, &register, &staff, &mut rows).await?;
     refresh_statistics(db).await?;
     Ok(Summary {
