@@ -18,12 +18,20 @@ mod m20261122_000013_national_indexes;
 mod m20261123_000014_open_points_index;
 mod m20261123_000015_signals_status_provider_index;
 mod m20261123_000016_visit_summaries;
+mod m20261205_000017_national_read_paths;
+mod m20261205_000018_provider_risks;
 
 /// The statements that summarise completed visits, for data written in bulk after migrating.
 pub mod visit_summaries {
     pub use super::m20261123_000016_visit_summaries::{
         BACKFILL_LAST_VISITS as LAST_VISITS, BACKFILL_THEME_SCORES as THEME_SCORES,
     };
+    pub use super::m20261205_000017_national_read_paths::PROVIDERS_LAST_VISIT;
+}
+
+/// The kept risk scores: a row per provider, and `valid_until` of one not computed yet.
+pub mod provider_risks {
+    pub use super::m20261205_000018_provider_risks::{BACKFILL, NEVER};
 }
 
 pub struct Migrator;
@@ -48,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_open_points_index::Migration),
             Box::new(m20261123_000015_signals_status_provider_index::Migration),
             Box::new(m20261123_000016_visit_summaries::Migration),
+            Box::new(m20261205_000017_national_read_paths::Migration),
+            Box::new(m20261205_000018_provider_risks::Migration),
         ]
     }
 }

@@ -140,6 +140,7 @@ mod tests {
             active: true,
             created_at: now,
             updated_at: now,
+            last_visit_at: None,
         };
         let e = event(&visit, &provider, "https://toezicht.example");
         assert_eq!(e.uid, format!("{id}@toezicht"));

@@ -7,11 +7,9 @@ use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, Iden};
 
-use crate::db::entities::{
-    improvement_point, provider, provider_last_visit, report, signal, visit,
-};
+use crate::db::entities::{improvement_point, provider, report, signal, visit};
 use crate::domain::working_days::dutch_date;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::signals::rules::SignalStatus;
 
 /// A count per key (a region code, a category, a month).
@@ -72,14 +70,35 @@ pub(super) async fn grouped<C: ConnectionTrait>(
 /// `COUNT(*)` of `q` per region (`region` is the region column of `q`'s table).
 async fn per_region<C: ConnectionTrait>(
     db: &C,
-    mut q: SelectStatement,
+    q: SelectStatement,
     region: Expr,
-    regions: Regions<'_>,
 ) -> AppResult<Counts> {
-    if let Regions::One(code) = regions {
-        q.and_where(region.clone().eq(code));
-    }
     grouped(db, q, region, Expr::cust("COUNT(*)")).await
+}
+
+/// `COUNT(*)` of each query, all in one statement (one scalar subquery each): for one region
+/// every count is an index range, and one round trip instead of one per count is most of what
+/// they cost.
+pub(super) async fn scalar_counts<C: ConnectionTrait>(
+    db: &C,
+    queries: Vec<SelectStatement>,
+) -> AppResult<Vec<u64>> {
+    let columns = queries.len();
+    let mut outer = Query::select();
+    for (i, mut q) in queries.into_iter().enumerate() {
+        q.expr(Expr::cust("COUNT(*)"));
+        outer.expr_as(Expr::from(q), Alias::new(format!("n{i}")));
+    }
+    let row = db
+        .query_one(&outer)
+        .await?
+        .ok_or_else(|| AppError::internal("a SELECT without FROM returned no row"))?;
+    (0..columns)
+        .map(|i| {
+            let n: Option<i64> = row.try_get("", &format!("n{i}"))?;
+            Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
+        })
+        .collect()
 }
 
 /// The key figures, each per region; a region without records is missing (read it as 0).
@@ -101,11 +120,9 @@ pub struct KeyCounts {
     pub points_overdue: Counts,
 }
 
-pub async fn key_counts<C: ConnectionTrait>(
-    db: &C,
-    regions: Regions<'_>,
-    clock: Clock,
-) -> AppResult<KeyCounts> {
+/// The queries of the key figures, in the order of [`KeyCounts`]'s fields, each with the
+/// region column of its table and without a region condition yet.
+fn key_queries(clock: Clock) -> Vec<(SelectStatement, Expr)> {
     let year_ago = clock.days_ago(365);
     // Calendar years: a visit on this date three years ago is just due, not overdue.
     let three_years_ago = clock
@@ -119,22 +136,10 @@ pub async fn key_counts<C: ConnectionTrait>(
             .and_where(col(provider::Entity, provider::Column::Active).eq(true))
             .to_owned()
     };
+    // The start of the provider's last completed visit, kept on the provider row
+    // (`visits::summaries`) and indexed with its region: "never" and "too long ago" are ranges.
+    let last_visit = col(provider::Entity, provider::Column::LastVisitAt);
     let p_region = col(provider::Entity, provider::Column::RegionCode);
-    // The provider's last completed visit, as written at completion (`visits::summaries`): one
-    // primary-key probe into a narrow table per provider of the region.
-    let last_visit = || {
-        Query::select()
-            .expr(Expr::val(1))
-            .from(provider_last_visit::Entity)
-            .and_where(
-                col(
-                    provider_last_visit::Entity,
-                    provider_last_visit::Column::ProviderId,
-                )
-                .equals((provider::Entity, provider::Column::Id)),
-            )
-            .to_owned()
-    };
 
     let visits = |status: &str, since: Option<DateTime<Utc>>| {
         let mut q = Query::select()
@@ -178,101 +183,62 @@ pub async fn key_counts<C: ConnectionTrait>(
             .to_owned()
     };
 
-    Ok(KeyCounts {
-        providers_total: per_region(db, providers(), p_region.clone(), regions).await?,
-        never_visited: per_region(
-            db,
+    vec![
+        (providers(), p_region.clone()),
+        (
             providers()
-                .and_where(Expr::exists(last_visit()).not())
+                .and_where(last_visit.clone().is_null())
                 .to_owned(),
             p_region.clone(),
-            regions,
-        )
-        .await?,
-        visit_overdue: per_region(
-            db,
-            // Visited once, but not in the last three years: the last visit is overdue.
+        ),
+        // Visited once, but not in the last three years: the last visit is overdue.
+        (
             providers()
-                .and_where(Expr::exists(
-                    last_visit()
-                        .and_where(
-                            col(
-                                provider_last_visit::Entity,
-                                provider_last_visit::Column::StartsAt,
-                            )
-                            .lt(three_years_ago),
-                        )
-                        .to_owned(),
-                ))
+                .and_where(last_visit.lt(three_years_ago))
                 .to_owned(),
             p_region,
-            regions,
-        )
-        .await?,
-        visits_planned: per_region(db, visits("gepland", None), v_region.clone(), regions).await?,
-        visits_completed: per_region(
-            db,
-            visits("uitgevoerd", Some(year_ago)),
-            v_region.clone(),
-            regions,
-        )
-        .await?,
-        visits_cancelled: per_region(db, visits("geannuleerd", Some(year_ago)), v_region, regions)
-            .await?,
-        signals_open: per_region(
-            db,
+        ),
+        (visits("gepland", None), v_region.clone()),
+        (visits("uitgevoerd", Some(year_ago)), v_region.clone()),
+        (visits("geannuleerd", Some(year_ago)), v_region),
+        (
             signals()
                 // The open statuses listed (not "not closed"), so the index on (region, status)
                 // reads only them: 4 ms → 0.3 ms for a region of 42,000 signals.
                 .and_where(s_status.clone().is_in(SignalStatus::open_codes()))
                 .to_owned(),
             s_region.clone(),
-            regions,
-        )
-        .await?,
+        ),
         // The rule of `signals::queries::is_overdue`: still `ontvangen` after its triage date.
-        signals_overdue: per_region(
-            db,
+        (
             signals()
                 .and_where(s_status.eq("ontvangen"))
                 .and_where(col(signal::Entity, signal::Column::TriageDue).lt(clock.today))
                 .to_owned(),
             s_region.clone(),
-            regions,
-        )
-        .await?,
-        signals_recent: per_region(
-            db,
+        ),
+        (
             signals()
                 .and_where(col(signal::Entity, signal::Column::ReceivedAt).gte(clock.days_ago(30)))
                 .to_owned(),
             s_region,
-            regions,
-        )
-        .await?,
-        reports_awaiting: per_region(db, reports("verzonden"), r_region.clone(), regions).await?,
+        ),
+        (reports("verzonden"), r_region.clone()),
         // The deadline day itself still counts (`reports::rules::may_respond`).
-        reports_overdue: per_region(
-            db,
+        (
             reports("verzonden")
                 .and_where(col(report::Entity, report::Column::ResponseDue).lt(clock.today))
                 .to_owned(),
             r_region.clone(),
-            regions,
-        )
-        .await?,
-        reports_final: per_region(
-            db,
+        ),
+        (
             reports("definitief")
                 .and_where(col(report::Entity, report::Column::FinalizedAt).gte(year_ago))
                 .to_owned(),
             r_region.clone(),
-            regions,
-        )
-        .await?,
-        points_open: per_region(db, points(), r_region.clone(), regions).await?,
-        points_overdue: per_region(
-            db,
+        ),
+        (points(), r_region.clone()),
+        (
             points()
                 .and_where(
                     col(
@@ -283,8 +249,49 @@ pub async fn key_counts<C: ConnectionTrait>(
                 )
                 .to_owned(),
             r_region,
-            regions,
-        )
-        .await?,
+        ),
+    ]
+}
+
+pub async fn key_counts<C: ConnectionTrait>(
+    db: &C,
+    regions: Regions<'_>,
+    clock: Clock,
+) -> AppResult<KeyCounts> {
+    let queries = key_queries(clock);
+    let mut counts: Vec<Counts> = Vec::with_capacity(queries.len());
+    match regions {
+        Regions::One(code) => {
+            let queries = queries
+                .into_iter()
+                .map(|(mut q, region)| q.and_where(region.eq(code)).to_owned())
+                .collect();
+            for n in scalar_counts(db, queries).await? {
+                counts.push(Counts::from([(code.to_string(), n)]));
+            }
+        }
+        Regions::All => {
+            for (q, region) in queries {
+                counts.push(per_region(db, q, region).await?);
+            }
+        }
+    }
+    let mut next = counts.into_iter();
+    let mut take = || next.next().unwrap_or_default();
+    Ok(KeyCounts {
+        providers_total: take(),
+        never_visited: take(),
+        visit_overdue: take(),
+        visits_planned: take(),
+        visits_completed: take(),
+        visits_cancelled: take(),
+        signals_open: take(),
+        signals_overdue: take(),
+        signals_recent: take(),
+        reports_awaiting: take(),
+        reports_overdue: take(),
+        reports_final: take(),
+        points_open: take(),
+        points_overdue: take(),
     })
 }

@@ -78,6 +78,7 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<()> {
             active: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
+            last_visit_at: Set(None),
         }
         .insert(&txn)
         .await?;

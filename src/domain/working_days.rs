@@ -1,6 +1,6 @@
 //! Working days (DOMAIN.md "Deadlines"): Monday to Friday, except Dutch national holidays.
 //! Deadlines are calendar dates in Europe/Amsterdam; the deadline day itself still counts.
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Amsterdam;
 
 /// Easter Sunday (Gregorian calendar; the anonymous "Meeus/Jones/Butcher" algorithm).
@@ -83,6 +83,16 @@ pub fn sub_working_days(end: NaiveDate, n: u32) -> NaiveDate {
 /// The calendar date in the Netherlands at a moment.
 pub fn dutch_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Amsterdam).date_naive()
+}
+
+/// Dutch midnight at the start of `day`, in UTC (midnight always exists in Europe/Amsterdam:
+/// the clocks change at night, not at midnight).
+pub fn dutch_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Amsterdam
+        .from_local_datetime(&local)
+        .earliest()
+        .map_or_else(|| local.and_utc(), |at| at.with_timezone(&Utc))
 }
 
 #[cfg(test)]

@@ -306,6 +306,7 @@ pub async fn create_in<C: ConnectionTrait>(
         active: Set(data.active),
         created_at: Set(now),
         updated_at: Set(now),
+        last_visit_at: Set(None),
     }
     .insert(db)
     .await?;

@@ -3,7 +3,7 @@
 //! never loads signal or rating rows. Only portable SQL: it runs on SQLite and PostgreSQL alike.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
@@ -15,6 +15,7 @@ use crate::domain::working_days::dutch_date;
 use crate::error::AppResult;
 use crate::providers::queries::parse_services;
 use crate::risk::score::{LastVisit, RiskInputs};
+use crate::risk::validity::Horizon;
 use crate::signals::rules::Category;
 
 /// Which providers to gather inputs for.
@@ -247,4 +248,67 @@ fn point_report() -> sea_orm::RelationDef {
         .from(improvement_point::Column::ReportId)
         .to(report::Column::Id)
         .into()
+}
+
+/// What [`crate::risk::validity`] needs beyond the inputs, per provider of `ids` (those without
+/// any of it are missing): the earliest counted and the earliest future signal, and the earliest
+/// due date of the open points of sent reports that are not overdue yet.
+pub async fn horizons<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, Horizon>> {
+    let since = now.checked_sub_months(Months::new(12)).unwrap_or(now);
+    let received = || Expr::col((signal::Entity, signal::Column::ReceivedAt));
+    let earliest = |counted: bool| {
+        let when = if counted {
+            received().lte(now)
+        } else {
+            received().gt(now)
+        };
+        Expr::expr(Func::min(Expr::case(when, received()).finally(Expr::null())))
+    };
+    let signals: Vec<(Uuid, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
+        signal::Entity::find()
+            .select_only()
+            .column(signal::Column::ProviderId)
+            .column_as(earliest(true), "first_counted")
+            .column_as(earliest(false), "next_future")
+            .filter(signal::Column::ProviderId.is_in(ids.iter().copied()))
+            .filter(signal::Column::DuplicateOf.is_null())
+            .filter(signal::Column::ReceivedAt.gt(since))
+            .group_by(signal::Column::ProviderId)
+            .into_tuple()
+            .all(db)
+            .await?;
+    let points: Vec<(Uuid, Option<NaiveDate>)> = improvement_point::Entity::find()
+        .select_only()
+        .column(report::Column::ProviderId)
+        .column_as(
+            Expr::col((
+                improvement_point::Entity,
+                improvement_point::Column::DueDate,
+            ))
+            .min(),
+            "next_due",
+        )
+        .join(JoinType::InnerJoin, point_report())
+        .filter(report::Column::ProviderId.is_in(ids.iter().copied()))
+        .filter(report::Column::Status.ne("concept"))
+        .filter(improvement_point::Column::Status.eq("open"))
+        .filter(improvement_point::Column::DueDate.gte(dutch_date(now)))
+        .group_by(report::Column::ProviderId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut horizons: HashMap<Uuid, Horizon> = HashMap::new();
+    for (id, first_counted, next_future) in signals {
+        let h = horizons.entry(id).or_default();
+        h.first_counted_signal = first_counted;
+        h.next_future_signal = next_future;
+    }
+    for (id, next_due) in points {
+        horizons.entry(id).or_default().next_point_due = next_due;
+    }
+    Ok(horizons)
 }

@@ -1,13 +1,18 @@
 //! Risk-based supervision (*risicogestuurd toezicht*, DOMAIN.md "Risk"): an explainable score
 //! 0–100 per provider from named factors, with weights from configuration.
 //!
-//! The score is computed on read and never stored or cached. That is how "recomputed when its
-//! inputs change" holds without triggers in every area that touches a signal, visit or report:
-//! every read sees the current inputs (and the passing of time, which changes "years since the
-//! last visit" and "overdue" without any write at all). The one input written ahead is the last
-//! visit's summary (`visits::summaries`), final from the moment the visit is completed.
+//! The score is a pure function of its inputs ([`score`]), gathered by [`inputs`]. Scores are
+//! kept per provider ([`stored`], migration 000018) so that a region's ranking does not compute
+//! hundreds of them per request; a kept score is used only while none of its inputs changed
+//! (database triggers log every change in the changing transaction) and the passing of time
+//! cannot have changed it ([`validity`]); every other score is computed on the spot, so a read
+//! always shows what the inputs give now. A background task ([`refresher`]) computes the
+//! changed and expired scores anew.
 pub mod inputs;
+pub mod refresher;
 pub mod score;
+pub mod stored;
+pub mod validity;
 pub mod weights;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +22,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-use inputs::{Selection, gather};
 pub use score::{Factor, Risk, RiskInputs, score};
 pub use weights::RiskWeights;
 
@@ -38,27 +42,7 @@ pub async fn top_for_region<C: ConnectionTrait>(
     limit: usize,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<RiskSummary>> {
-    let mut ranked: Vec<RiskSummary> = gather(db, &Selection::Region(region_code), now)
-        .await?
-        .into_iter()
-        .map(|(provider, inputs)| {
-            let risk = score(&inputs, weights);
-            RiskSummary {
-                provider_id: provider.id,
-                name: provider.name,
-                score: risk.score,
-                level: risk.level,
-            }
-        })
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.provider_id.cmp(&b.provider_id))
-    });
-    ranked.truncate(limit);
-    Ok(ranked)
+    stored::top_for_region(db, weights, region_code, limit, now).await
 }
 
 /// One provider's risk (`NotFound` when there is no such provider). Authorization is the
@@ -69,21 +53,11 @@ pub async fn for_provider<C: ConnectionTrait>(
     provider_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Risk> {
-    gather(db, &Selection::Ids(&[provider_id]), now)
+    stored::for_providers(db, weights, &[provider_id], now)
         .await?
         .pop()
-        .map(|(_, inputs)| score(&inputs, weights))
+        .map(|(_, risk)| risk)
         .ok_or(AppError::NotFound)
-}
-
-/// The risk of every active provider of a region, in no particular order.
-pub async fn for_region<C: ConnectionTrait>(
-    db: &C,
-    weights: &RiskWeights,
-    region_code: &str,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<(Uuid, Risk)>> {
-    scored(db, weights, &Selection::Region(region_code), now).await
 }
 
 /// The risk of these providers (a page of the register), in no particular order.
@@ -93,21 +67,5 @@ pub async fn for_providers<C: ConnectionTrait>(
     ids: &[Uuid],
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(Uuid, Risk)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    scored(db, weights, &Selection::Ids(ids), now).await
-}
-
-async fn scored<C: ConnectionTrait>(
-    db: &C,
-    weights: &RiskWeights,
-    selection: &Selection<'_>,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<(Uuid, Risk)>> {
-    Ok(gather(db, selection, now)
-        .await?
-        .into_iter()
-        .map(|(provider, inputs)| (provider.id, score(&inputs, weights)))
-        .collect())
+    stored::for_providers(db, weights, ids, now).await
 }

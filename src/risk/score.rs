@@ -1,7 +1,7 @@
 //! The risk score itself: a pure function of what is known about a provider and the weights, so
 //! that every point can be explained and tested without a database.
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::service::Service;
@@ -32,7 +32,7 @@ pub struct LastVisit {
     pub not_met: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Factor {
     /// What the points are for, in Dutch.
     pub name: String,

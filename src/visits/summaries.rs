@@ -8,10 +8,10 @@
 //! statements the migration used to summarise the visits completed before it.
 use std::collections::BTreeMap;
 
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use crate::db::entities::{provider_last_visit, visit, visit_rating, visit_theme_score};
+use crate::db::entities::{provider, provider_last_visit, visit, visit_rating, visit_theme_score};
 use crate::error::AppResult;
 use crate::framework::domain::{FrameworkDoc, Rating};
 use crate::visits::scoring;
@@ -130,6 +130,11 @@ pub async fn record_completed<C: ConnectionTrait>(
         )
         .exec(txn)
         .await?;
+        provider::Entity::update_many()
+            .col_expr(provider::Column::LastVisitAt, Expr::value(visit.starts_at))
+            .filter(provider::Column::Id.eq(visit.provider_id))
+            .exec(txn)
+            .await?;
     }
     Ok(())
 }
@@ -144,6 +149,8 @@ pub async fn rebuild<C: ConnectionTrait>(db: &C) -> AppResult<()> {
     db.execute_unprepared(migration::visit_summaries::THEME_SCORES)
         .await?;
     db.execute_unprepared(migration::visit_summaries::LAST_VISITS)
+        .await?;
+    db.execute_unprepared(migration::visit_summaries::PROVIDERS_LAST_VISIT)
         .await?;
     Ok(())
 }

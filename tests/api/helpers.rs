@@ -242,6 +242,7 @@ impl TestApp {
             active: Set(true),
             created_at: Set(Utc::now()),
             updated_at: Set(Utc::now()),
+            last_visit_at: Set(None),
         }
         .insert(&self.db)
         .await

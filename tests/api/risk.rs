@@ -159,7 +159,7 @@ async fn the_ranking_of_a_region_holds_only_its_own_providers() {
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].provider_id, violent);
 
-    let other = risk::for_region(&app.db, &weights, "GG7014", now)
+    let other = risk::for_providers(&app.db, &weights, &[elsewhere], now)
         .await
         .unwrap();
     assert_eq!(other.len(), 1);

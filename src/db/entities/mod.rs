@@ -11,6 +11,8 @@ pub mod outbox_message;
 pub mod provider;
 pub mod provider_contract;
 pub mod provider_last_visit;
+pub mod provider_risk;
+pub mod provider_risk_change;
 pub mod reference_counter;
 pub mod region;
 pub mod report;

@@ -20,6 +20,9 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The start of the provider's last completed visit (`None`: never visited), written with
+    /// `provider_last_visits` by `visits::summaries`.
+    pub last_visit_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -150,6 +150,7 @@ pub async fn write(
                 active: Set(!rng.chance(40)),
                 created_at: Set(registered),
                 updated_at: Set(registered),
+                last_visit_at: Set(None),
             })
             .await?;
         contracts.push((id, home.code.clone()));

@@ -1,0 +1,408 @@
+//! Kept risk scores (migration 000018, `provider_risks`): what the dashboard's ranking, the
+//! register's list and a provider's page read, so that a region's ranking no longer computes the
+//! score of each of its hundreds of providers on every request.
+//!
+//! A kept score is *usable* while its `valid_until` lies ahead, it was computed with the reader's
+//! weights and the change log holds nothing for the provider (the triggers log every change to an
+//! input in the changing transaction). Every other score is computed on the spot from its
+//! inputs, exactly as without keeping them, so what a user sees never depends on whether the
+//! background task ([`refresh`]) has caught up.
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::db::entities::{provider_risk, provider_risk_change};
+use crate::error::{AppError, AppResult};
+use crate::risk::inputs::{Selection, gather, horizons};
+use crate::risk::score::{Factor, Risk, level_of, score};
+use crate::risk::validity::valid_until;
+use crate::risk::{RiskSummary, RiskWeights};
+
+/// Identifies a set of weights: a score kept with other weights is not used.
+pub fn fingerprint(weights: &RiskWeights) -> String {
+    let json = serde_json::to_string(weights).unwrap_or_default();
+    Sha256::digest(json.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The conditions under which the kept score in table `t` may be used.
+fn usable(q: &mut SelectStatement, t: &Alias, weights: &str, now: DateTime<Utc>) {
+    let col = |c: provider_risk::Column| Expr::col((t.clone(), c));
+    q.and_where(col(provider_risk::Column::ValidUntil).gt(now))
+        .and_where(col(provider_risk::Column::Weights).eq(weights))
+        .and_where(
+            Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(provider_risk_change::Entity)
+                    .and_where(
+                        Expr::col((
+                            provider_risk_change::Entity,
+                            provider_risk_change::Column::ProviderId,
+                        ))
+                        .equals((t.clone(), provider_risk::Column::ProviderId)),
+                    )
+                    .to_owned(),
+            )
+            .not(),
+        );
+}
+
+fn in_region(q: &mut SelectStatement, t: &Alias, region: &str) {
+    q.and_where(Expr::col((t.clone(), provider_risk::Column::RegionCode)).eq(region))
+        .and_where(Expr::col((t.clone(), provider_risk::Column::Active)).eq(true));
+}
+
+/// The `limit` riskiest active providers of a region, highest first, ties by name.
+pub async fn top_for_region<C: ConnectionTrait>(
+    db: &C,
+    weights: &RiskWeights,
+    region: &str,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<RiskSummary>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let fp = fingerprint(weights);
+    let (r, r2) = (Alias::new("r"), Alias::new("r2"));
+    // The usable kept scores that could be among the top: every one at least as high as the
+    // `limit`-th highest (so ties at the boundary are all there, whatever the database's order of
+    // names), from the index on (region, active, score, …).
+    let mut boundary = Query::select();
+    boundary
+        .column((r2.clone(), provider_risk::Column::Score))
+        .from_as(provider_risk::Entity, r2.clone())
+        .order_by((r2.clone(), provider_risk::Column::Score), Order::Desc)
+        .limit(1)
+        .offset(limit as u64 - 1);
+    in_region(&mut boundary, &r2, region);
+    usable(&mut boundary, &r2, &fp, now);
+    let mut candidates = Query::select();
+    candidates
+        .columns([
+            (r.clone(), provider_risk::Column::ProviderId),
+            (r.clone(), provider_risk::Column::Name),
+            (r.clone(), provider_risk::Column::Score),
+        ])
+        .from_as(provider_risk::Entity, r.clone())
+        .and_where(
+            Expr::col((r.clone(), provider_risk::Column::Score))
+                .gte(Func::coalesce([Expr::from(boundary), Expr::val(0)])),
+        );
+    in_region(&mut candidates, &r, region);
+    usable(&mut candidates, &r, &fp, now);
+    let mut ranked: Vec<RiskSummary> = Vec::new();
+    for row in db.query_all(&candidates).await? {
+        let score: i32 = row.try_get("", "score")?;
+        let score = u32::try_from(score).unwrap_or(0);
+        ranked.push(RiskSummary {
+            provider_id: row.try_get("", "provider_id")?,
+            name: row.try_get("", "name")?,
+            score,
+            level: level_of(score).to_string(),
+        });
+    }
+    // The others are computed now: their kept score is stale, expired or of other weights.
+    let stale = stale_in_region(db, region, &fp, now).await?;
+    if !stale.is_empty() {
+        for (provider, inputs) in gather(db, &Selection::Ids(&stale), now).await? {
+            let risk = score(&inputs, weights);
+            ranked.push(RiskSummary {
+                provider_id: provider.id,
+                name: provider.name,
+                score: risk.score,
+                level: risk.level,
+            });
+        }
+    }
+    ranked.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.provider_id.cmp(&b.provider_id))
+    });
+    ranked.truncate(limit);
+    Ok(ranked)
+}
+
+/// The region's active providers whose kept score may not be used now.
+async fn stale_in_region<C: ConnectionTrait>(
+    db: &C,
+    region: &str,
+    fp: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Uuid>> {
+    let r = Alias::new("r");
+    let col = |c: provider_risk::Column| Expr::col((r.clone(), c));
+    let mut expired = Query::select();
+    expired
+        .column((r.clone(), provider_risk::Column::ProviderId))
+        .from_as(provider_risk::Entity, r.clone())
+        .and_where(
+            col(provider_risk::Column::ValidUntil)
+                .lte(now)
+                .or(col(provider_risk::Column::Weights).ne(fp)),
+        );
+    in_region(&mut expired, &r, region);
+    let mut changed = Query::select();
+    changed
+        .distinct()
+        .column((r.clone(), provider_risk::Column::ProviderId))
+        .from(provider_risk_change::Entity)
+        .join_as(
+            JoinType::InnerJoin,
+            provider_risk::Entity,
+            r.clone(),
+            col(provider_risk::Column::ProviderId).equals((
+                provider_risk_change::Entity,
+                provider_risk_change::Column::ProviderId,
+            )),
+        );
+    in_region(&mut changed, &r, region);
+    let mut ids = HashSet::new();
+    for q in [expired, changed] {
+        for row in db.query_all(&q).await? {
+            ids.insert(row.try_get::<Uuid>("", "provider_id")?);
+        }
+    }
+    Ok(ids.into_iter().collect())
+}
+
+/// The risk of each of these providers (that exists), in no particular order: kept where usable,
+/// computed for the rest.
+pub async fn for_providers<C: ConnectionTrait>(
+    db: &C,
+    weights: &RiskWeights,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(Uuid, Risk)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fp = fingerprint(weights);
+    let r = Alias::new("r");
+    let mut kept = Query::select();
+    kept.columns([
+        (r.clone(), provider_risk::Column::ProviderId),
+        (r.clone(), provider_risk::Column::Score),
+        (r.clone(), provider_risk::Column::Factors),
+    ])
+    .from_as(provider_risk::Entity, r.clone())
+    .and_where(Expr::col((r.clone(), provider_risk::Column::ProviderId)).is_in(ids.iter().copied()));
+    usable(&mut kept, &r, &fp, now);
+    let mut risks = Vec::with_capacity(ids.len());
+    for row in db.query_all(&kept).await? {
+        let id: Uuid = row.try_get("", "provider_id")?;
+        let score: i32 = row.try_get("", "score")?;
+        let factors: String = row.try_get("", "factors")?;
+        // A kept explanation that cannot be read is computed again instead.
+        if let Ok(factors) = serde_json::from_str::<Vec<Factor>>(&factors) {
+            let score = u32::try_from(score).unwrap_or(0);
+            risks.push((
+                id,
+                Risk {
+                    score,
+                    level: level_of(score).to_string(),
+                    factors,
+                },
+            ));
+        }
+    }
+    let found: HashSet<Uuid> = risks.iter().map(|(id, _)| *id).collect();
+    let rest: Vec<Uuid> = ids.iter().copied().filter(|id| !found.contains(id)).collect();
+    if !rest.is_empty() {
+        for (provider, inputs) in gather(db, &Selection::Ids(&rest), now).await? {
+            risks.push((provider.id, score(&inputs, weights)));
+        }
+    }
+    Ok(risks)
+}
+
+/// Most scores one round of [`refresh`] computes.
+pub const BATCH: u64 = 500;
+
+/// What one round of [`refresh`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refreshed {
+    /// Scores computed and kept.
+    pub kept: usize,
+    /// Log entries removed.
+    pub cleared: usize,
+}
+
+/// Computes and keeps anew the scores that changed or expired (at most [`BATCH`] of each), and
+/// removes the log entries seen.
+pub async fn refresh(
+    db: &DatabaseConnection,
+    weights: &RiskWeights,
+    now: DateTime<Utc>,
+) -> AppResult<Refreshed> {
+    let fp = fingerprint(weights);
+    // The log first, then the inputs: a change committed in between is in the inputs read (and
+    // its entry, not seen here, stays in the log), so nothing is ever marked usable too early.
+    let seen: Vec<(i64, Uuid)> = provider_risk_change::Entity::find()
+        .select_only()
+        .column(provider_risk_change::Column::Id)
+        .column(provider_risk_change::Column::ProviderId)
+        .order_by_asc(provider_risk_change::Column::Id)
+        .limit(BATCH)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let expired: Vec<Uuid> = provider_risk::Entity::find()
+        .select_only()
+        .column(provider_risk::Column::ProviderId)
+        .filter(provider_risk::Column::ValidUntil.lte(now))
+        .order_by_asc(provider_risk::Column::ValidUntil)
+        .limit(BATCH)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut ids: Vec<Uuid> = seen.iter().map(|(_, id)| *id).chain(expired).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Refreshed::default());
+    }
+    let mut horizon = horizons(db, &ids, now).await?;
+    let computed: Vec<(Uuid, i32, String, DateTime<Utc>)> = gather(db, &Selection::Ids(&ids), now)
+        .await?
+        .into_iter()
+        .map(|(provider, inputs)| {
+            let risk = score(&inputs, weights);
+            let until = valid_until(
+                &inputs,
+                &horizon.remove(&provider.id).unwrap_or_default(),
+                now,
+            );
+            let factors = serde_json::to_string(&risk.factors).map_err(AppError::internal)?;
+            Ok((provider.id, risk.score as i32, factors, until))
+        })
+        .collect::<AppResult<_>>()?;
+    let txn = crate::db::begin_write(db).await?;
+    let writable = lock_free_rows(&txn, &ids).await?;
+    let mut kept = 0;
+    for (id, score, factors, until) in &computed {
+        if !writable.contains(id) {
+            continue;
+        }
+        kept += 1;
+        provider_risk::Entity::update_many()
+            .set(provider_risk::ActiveModel {
+                score: Set(*score),
+                factors: Set(factors.clone()),
+                valid_until: Set(*until),
+                weights: Set(fp.clone()),
+                ..Default::default()
+            })
+            .filter(provider_risk::Column::ProviderId.eq(*id))
+            .exec(&txn)
+            .await?;
+    }
+    // Entries of providers that no longer exist go too; those of rows another transaction holds
+    // stay for the next round.
+    let done: Vec<i64> = seen
+        .iter()
+        .filter(|(_, id)| writable.contains(id) || !computed.iter().any(|(c, ..)| c == id))
+        .map(|(entry, _)| *entry)
+        .collect();
+    let cleared = done.len();
+    if !done.is_empty() {
+        provider_risk_change::Entity::delete_many()
+            .filter(provider_risk_change::Column::Id.is_in(done))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(Refreshed { kept, cleared })
+}
+
+/// Of these providers' kept rows, those this transaction may write without waiting: on
+/// PostgreSQL a row that a filing or an edit holds is skipped (it will be logged as changed
+/// anyway), so this task never waits while holding rows, and cannot deadlock with anyone.
+async fn lock_free_rows<C: ConnectionTrait>(txn: &C, ids: &[Uuid]) -> AppResult<HashSet<Uuid>> {
+    let mut q = Query::select();
+    q.column(provider_risk::Column::ProviderId)
+        .from(provider_risk::Entity)
+        .and_where(Expr::col(provider_risk::Column::ProviderId).is_in(ids.iter().copied()));
+    if crate::db::is_postgres_txn(txn) {
+        q.lock_with_behavior(
+            sea_orm::sea_query::LockType::Update,
+            sea_orm::sea_query::LockBehavior::SkipLocked,
+        );
+    }
+    let mut rows = HashSet::new();
+    for row in txn.query_all(&q).await? {
+        rows.insert(row.try_get::<Uuid>("", "provider_id")?);
+    }
+    Ok(rows)
+}
+
+/// Marks every score kept with other weights as expired, so [`refresh`] computes it anew (at
+/// start, when the weights file changed).
+pub async fn expire_other_weights(db: &DatabaseConnection, weights: &RiskWeights) -> AppResult<u64> {
+    let fp = fingerprint(weights);
+    let txn = crate::db::begin_write(db).await?;
+    let done = provider_risk::Entity::update_many()
+        .col_expr(
+            provider_risk::Column::ValidUntil,
+            Expr::value(never()),
+        )
+        .filter(provider_risk::Column::Weights.ne(fp))
+        .filter(provider_risk::Column::ValidUntil.gt(never()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(done.rows_affected)
+}
+
+fn never() -> DateTime<Utc> {
+    DateTime::<Utc>::UNIX_EPOCH
+}
+
+/// Makes sure every provider has a row (the triggers add one for each new provider; this is for
+/// a database restored in parts).
+pub async fn ensure_rows<C: ConnectionTrait>(db: &C) -> AppResult<()> {
+    db.execute_unprepared(migration::provider_risks::BACKFILL)
+        .await?;
+    Ok(())
+}
+
+/// After data was loaded in bulk: clears the change log (every score is computed anyway) and
+/// computes every score. Returns how many it kept.
+pub async fn compute_all(db: &DatabaseConnection, weights: &RiskWeights) -> AppResult<usize> {
+    ensure_rows(db).await?;
+    let txn = crate::db::begin_write(db).await?;
+    provider_risk_change::Entity::delete_many().exec(&txn).await?;
+    provider_risk::Entity::update_many()
+        .col_expr(provider_risk::Column::ValidUntil, Expr::value(never()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    refresh_all(db, weights).await
+}
+
+/// Computes every score that needs it, round after round, until a round has nothing left to do
+/// (after loading data in bulk, and in tests). Returns how many scores it kept.
+pub async fn refresh_all(db: &DatabaseConnection, weights: &RiskWeights) -> AppResult<usize> {
+    ensure_rows(db).await?;
+    let mut total = 0;
+    loop {
+        let round = refresh(db, weights, Utc::now()).await?;
+        total += round.kept;
+        if round == Refreshed::default() {
+            return Ok(total);
+        }
+    }
+}
