@@ -75,10 +75,7 @@ fn sqlite_triggers() -> Vec<(&'static str, &'static str, &'static str, String)> 
             "signals_risk_update",
             "signals",
             "UPDATE OF provider_id, category, duplicate_of, received_at",
-            both(
-                log("OLD.provider_id"),
-                log("NEW.provider_id"),
-            ),
+            both(log("OLD.provider_id"), log("NEW.provider_id")),
         ),
         (
             "last_visits_risk_insert",
@@ -120,10 +117,7 @@ fn sqlite_triggers() -> Vec<(&'static str, &'static str, &'static str, String)> 
             "reports_risk_update",
             "reports",
             "UPDATE OF provider_id, status",
-            both(
-                log("OLD.provider_id"),
-                log("NEW.provider_id"),
-            ),
+            both(log("OLD.provider_id"), log("NEW.provider_id")),
         ),
         (
             "reports_risk_delete",

@@ -166,12 +166,7 @@ pub async fn scores<C: ConnectionTrait>(
     to: DateTime<Utc>,
 ) -> AppResult<ScoreFigures> {
     let rows = series::theme_points(db, region, from, to).await?;
-    let mut themes: Vec<String> = crate::framework::queries::current(db)
-        .await?
-        .themes
-        .into_iter()
-        .map(|t| t.code)
-        .collect();
+    let mut themes = crate::framework::queries::current_theme_codes(db).await?;
     for (code, _, _) in &rows {
         if !themes.contains(code) {
             themes.push(code.clone());

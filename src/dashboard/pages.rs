@@ -122,14 +122,11 @@ pub async fn page(
     let region = super::visible_region(&state.db, &user, &code).await?;
     let now = Utc::now();
     let clock = Clock::at(now);
-    let previous = figures::scores(
-        &state.db,
-        &region.code,
-        clock.days_ago(730),
-        clock.days_ago(365),
-    )
-    .await?;
-    let d = figures::dashboard(&state.db, &state.config.risk_weights, region, now).await?;
+    let txn = crate::db::begin_read(&state.db).await?;
+    let previous =
+        figures::scores(&txn, &region.code, clock.days_ago(730), clock.days_ago(365)).await?;
+    let d = figures::dashboard(&txn, &state.config.risk_weights, region, now).await?;
+    txn.commit().await?;
     let linked = user.role == Role::Inspector;
 
     let charts = page_charts::build(&d, &previous, linked);

@@ -1,13 +1,14 @@
 //! The region page's series: signals per month and per category, and the scores per theme. Each
 //! one aggregate query over one region.
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use super::queries::{Clock, Counts, scalar_counts};
-use crate::db::entities::{framework_theme, signal, visit_theme_score};
-use crate::error::AppResult;
+use super::queries::{Clock, Counts};
+use crate::db::entities::{framework_theme, signal_month, theme_month, visit_theme_score};
+use crate::domain::working_days::dutch_date;
 pub use crate::domain::working_days::dutch_midnight;
+use crate::error::AppResult;
 use crate::signals::rules::Category;
 
 /// The first day of each of the last 12 calendar months (Dutch time), oldest first, and the
@@ -32,67 +33,137 @@ pub fn month_label(first: NaiveDate) -> String {
 }
 
 /// The region's signals of the last 12 calendar months, counted per month (oldest first, months
-/// without signals included with 0) and per category of [`Category::ALL`]. All in one statement of
-/// range counts: a month is a range of the index on (region, received_at), a category one of the
-/// index on (region, category, received_at). Counting ranges needs no sort, where grouping the
-/// region's 4,000 signals of the year by month and category sorted them on every request. Ten
-/// years of signals in one chart would hide what is happening now, and would grow without end.
+/// without signals included with 0) and per category of [`Category::ALL`]. Read from the counts
+/// per region, month and category that the database keeps (`signal_months`, migration 000019):
+/// at most 12 × 9 rows, where counting the region's 4,000 signals of the year on every request
+/// was most of a dashboard on PostgreSQL. Ten years of signals in one chart would hide what is
+/// happening now, and would grow without end.
 pub async fn signal_series<C: ConnectionTrait>(
     db: &C,
     region: &str,
     clock: Clock,
 ) -> AppResult<(Vec<(String, u64)>, Counts)> {
-    let starts = month_starts(clock.today);
-    let bounds: Vec<DateTime<Utc>> = starts.iter().map(|d| dutch_midnight(*d)).collect();
-    let received = || Expr::col((signal::Entity, signal::Column::ReceivedAt));
-    let of_region = || {
-        Query::select()
-            .from(signal::Entity)
-            .and_where(Expr::col((signal::Entity, signal::Column::RegionCode)).eq(region))
-            .to_owned()
-    };
-    let between = |q: &mut SelectStatement, from: DateTime<Utc>, to: DateTime<Utc>| {
-        q.and_where(received().gte(from))
-            .and_where(received().lt(to))
-            .to_owned()
-    };
-    let mut queries: Vec<SelectStatement> = bounds
-        .windows(2)
-        .map(|w| between(&mut of_region(), w[0], w[1]))
+    let labels: Vec<String> = month_starts(clock.today)[..12]
+        .iter()
+        .map(|d| month_label(*d))
         .collect();
-    for category in Category::ALL {
-        let mut q = of_region()
-            .and_where(Expr::col((signal::Entity, signal::Column::Category)).eq(category.as_str()))
-            .to_owned();
-        queries.push(between(&mut q, bounds[0], bounds[12]));
+    let rows: Vec<(String, String, i32)> = signal_month::Entity::find()
+        .select_only()
+        .columns([
+            signal_month::Column::Month,
+            signal_month::Column::Category,
+            signal_month::Column::N,
+        ])
+        .filter(signal_month::Column::RegionCode.eq(region))
+        .filter(signal_month::Column::Month.gte(labels[0].as_str()))
+        .filter(signal_month::Column::Month.lte(labels[11].as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut per_month = Counts::new();
+    let mut per_category = Counts::new();
+    for (month, category, n) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        *per_month.entry(month).or_default() += n;
+        if Category::parse(&category).is_some() {
+            *per_category.entry(category).or_default() += n;
+        }
     }
-    let counts = scalar_counts(db, queries).await?;
-    let (months, categories) = counts.split_at(counts.len().min(12));
-    let per_month = starts[..12]
-        .iter()
-        .zip(months)
-        .map(|(d, n)| (month_label(*d), *n))
+    let months = labels
+        .into_iter()
+        .map(|label| {
+            let n = per_month.get(&label).copied().unwrap_or(0);
+            (label, n)
+        })
         .collect();
-    let per_category = Category::ALL
-        .iter()
-        .zip(categories)
-        .map(|(c, n)| (c.as_str().to_string(), *n))
-        .collect();
-    Ok((per_month, per_category))
+    Ok((months, per_category))
+}
+
+/// The whole Dutch calendar months within `[from, to)`: the first moment of the first one and
+/// of the month after the last one (equal when there is none).
+fn whole_months(from: DateTime<Utc>, to: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let month_of = |at: DateTime<Utc>| {
+        let day = dutch_date(at);
+        day.with_day(1).unwrap_or(day)
+    };
+    let first = month_of(from);
+    let first = if dutch_midnight(first) >= from {
+        first
+    } else {
+        first.checked_add_months(Months::new(1)).unwrap_or(first)
+    };
+    let end = month_of(to);
+    let (first, end) = (dutch_midnight(first), dutch_midnight(end));
+    if first < end {
+        (first, end)
+    } else {
+        (from, from)
+    }
 }
 
 /// Points and assessed ratings per theme code (`scoring::points`: voldoet 2, voldoet_deels 1,
 /// voldoet_niet 0; niet_beoordeeld and nvt not assessed), pooled over the region's `uitgevoerd`
-/// visits that started in `[from, to)`; themes without such visits are left out. Read from the
-/// totals written when each visit was completed (`visits::summaries`), each theme by the
-/// framework version the visit was scored against: for every theme code any framework version
-/// has, the sums over one range of the index on (region, theme, starts_at), so nothing is sorted.
+/// visits that started in `[from, to)`; themes without such visits are left out. In one
+/// statement: the whole Dutch calendar months in between from the totals the database keeps per
+/// region, month and theme (`theme_months`, migration 000019), the days before and after them
+/// from the totals of the visits themselves (`visits::summaries`).
 pub async fn theme_points<C: ConnectionTrait>(
     db: &C,
     region: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> AppResult<Vec<(String, u64, u64)>> {
+    let (first, end) = whole_months(from, to);
+    let q = if first < end {
+        let mut q = of_visits(region, from, first);
+        q.union(UnionType::All, of_months(region, first, end))
+            .union(UnionType::All, of_visits(region, end, to));
+        q
+    } else {
+        of_visits(region, from, to)
+    };
+    let mut sums: Vec<(String, u64, u64)> = Vec::new();
+    for row in db.query_all(&q).await? {
+        let theme: String = row.try_get("", "k")?;
+        // SUM of integers: a bigint on PostgreSQL, an integer on SQLite; NULL without rows.
+        let points: Option<i64> = row.try_get("", "p")?;
+        let assessed: Option<i64> = row.try_get("", "n")?;
+        let (Some(points), Some(assessed)) = (points, assessed) else {
+            continue;
+        };
+        let count = |v: i64| u64::try_from(v).unwrap_or(0);
+        match sums.iter_mut().find(|(t, ..)| *t == theme) {
+            Some((_, p, a)) => {
+                *p += count(points);
+                *a += count(assessed);
+            }
+            None => sums.push((theme, count(points), count(assessed))),
+        }
+    }
+    Ok(sums)
+}
+
+/// The kept totals per theme of the whole months from the one starting at `first` up to (not
+/// including) the one starting at `end`, as rows (k, p, n).
+fn of_months(region: &str, first: DateTime<Utc>, end: DateTime<Utc>) -> SelectStatement {
+    let label = |at: DateTime<Utc>| month_label(dutch_date(at));
+    let col = |c: theme_month::Column| Expr::col((theme_month::Entity, c));
+    Query::select()
+        .expr_as(col(theme_month::Column::ThemeCode), Alias::new("k"))
+        .expr_as(col(theme_month::Column::Points).sum(), Alias::new("p"))
+        .expr_as(col(theme_month::Column::Assessed).sum(), Alias::new("n"))
+        .from(theme_month::Entity)
+        .and_where(col(theme_month::Column::RegionCode).eq(region))
+        .and_where(col(theme_month::Column::Month).gte(label(first)))
+        .and_where(col(theme_month::Column::Month).lt(label(end)))
+        .group_by_col((theme_month::Entity, theme_month::Column::ThemeCode))
+        .to_owned()
+}
+
+/// The visits' own totals per theme over `[from, to)`, as rows (k, p, n): for every theme code
+/// any framework version has, the sums over one range of the index on (region, theme,
+/// starts_at), so nothing is sorted.
+fn of_visits(region: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> SelectStatement {
     let codes = Alias::new("codes");
     let sum_of = |column: visit_theme_score::Column| {
         let scores = visit_theme_score::Entity;
@@ -111,7 +182,7 @@ pub async fn theme_points<C: ConnectionTrait>(
                 .to_owned(),
         )
     };
-    let q = Query::select()
+    Query::select()
         .expr_as(
             Expr::col((codes.clone(), Alias::new("code"))),
             Alias::new("k"),
@@ -126,19 +197,7 @@ pub async fn theme_points<C: ConnectionTrait>(
                 .to_owned(),
             codes.clone(),
         )
-        .to_owned();
-    let mut rows = Vec::new();
-    for row in db.query_all(&q).await? {
-        let theme: String = row.try_get("", "k")?;
-        // SUM of integers: a bigint on PostgreSQL, an integer on SQLite; NULL without rows.
-        let points: Option<i64> = row.try_get("", "p")?;
-        let assessed: Option<i64> = row.try_get("", "n")?;
-        let count = |v: i64| u64::try_from(v).unwrap_or(0);
-        if let (Some(points), Some(assessed)) = (points, assessed) {
-            rows.push((theme, count(points), count(assessed)));
-        }
-    }
-    Ok(rows)
+        .to_owned()
 }
 
 #[cfg(test)]

@@ -28,6 +28,26 @@ pub async fn current<C: ConnectionTrait>(db: &C) -> AppResult<FrameworkDoc> {
     load(db, version).await
 }
 
+/// The theme codes of the current version, in order (one query, for the dashboard's scores).
+pub async fn current_theme_codes<C: ConnectionTrait>(db: &C) -> AppResult<Vec<String>> {
+    Ok(framework_theme::Entity::find()
+        .select_only()
+        .column(framework_theme::Column::Code)
+        .filter(
+            framework_theme::Column::VersionId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(framework_version::Column::Id)
+                    .from(framework_version::Entity)
+                    .and_where(framework_version::Column::IsCurrent.eq(true))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(framework_theme::Column::Position)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Any version, current or earlier, by its id.
 pub async fn by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Option<FrameworkDoc>> {
     match framework_version::Entity::find_by_id(id).one(db).await? {

@@ -266,21 +266,23 @@ pub async fn horizons<C: ConnectionTrait>(
         } else {
             received().gt(now)
         };
-        Expr::expr(Func::min(Expr::case(when, received()).finally(Expr::null())))
+        Expr::expr(Func::min(
+            Expr::case(when, received()).finally(Expr::null()),
+        ))
     };
-    let signals: Vec<(Uuid, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
-        signal::Entity::find()
-            .select_only()
-            .column(signal::Column::ProviderId)
-            .column_as(earliest(true), "first_counted")
-            .column_as(earliest(false), "next_future")
-            .filter(signal::Column::ProviderId.is_in(ids.iter().copied()))
-            .filter(signal::Column::DuplicateOf.is_null())
-            .filter(signal::Column::ReceivedAt.gt(since))
-            .group_by(signal::Column::ProviderId)
-            .into_tuple()
-            .all(db)
-            .await?;
+    type Moment = Option<DateTime<Utc>>;
+    let signals: Vec<(Uuid, Moment, Moment)> = signal::Entity::find()
+        .select_only()
+        .column(signal::Column::ProviderId)
+        .column_as(earliest(true), "first_counted")
+        .column_as(earliest(false), "next_future")
+        .filter(signal::Column::ProviderId.is_in(ids.iter().copied()))
+        .filter(signal::Column::DuplicateOf.is_null())
+        .filter(signal::Column::ReceivedAt.gt(since))
+        .group_by(signal::Column::ProviderId)
+        .into_tuple()
+        .all(db)
+        .await?;
     let points: Vec<(Uuid, Option<NaiveDate>)> = improvement_point::Entity::find()
         .select_only()
         .column(report::Column::ProviderId)

@@ -20,7 +20,10 @@ pub async fn run(db: DatabaseConnection, weights: RiskWeights, mut stop: watch::
     }
     match stored::expire_other_weights(&db, &weights).await {
         Ok(0) => {}
-        Ok(n) => tracing::info!(scores = n, "risk scores of other weights will be computed anew"),
+        Ok(n) => tracing::info!(
+            scores = n,
+            "risk scores of other weights will be computed anew"
+        ),
         Err(error) => tracing::warn!(%error, "risk scores: could not expire other weights"),
     }
     loop {

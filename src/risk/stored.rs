@@ -10,7 +10,9 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement, UnionType,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -170,13 +172,12 @@ async fn stale_in_region<C: ConnectionTrait>(
             )),
         );
     in_region(&mut changed, &r, region);
-    let mut ids = HashSet::new();
-    for q in [expired, changed] {
-        for row in db.query_all(&q).await? {
-            ids.insert(row.try_get::<Uuid>("", "provider_id")?);
-        }
+    expired.union(UnionType::Distinct, changed);
+    let mut ids = Vec::new();
+    for row in db.query_all(&expired).await? {
+        ids.push(row.try_get::<Uuid>("", "provider_id")?);
     }
-    Ok(ids.into_iter().collect())
+    Ok(ids)
 }
 
 /// The risk of each of these providers (that exists), in no particular order: kept where usable,
@@ -199,7 +200,9 @@ pub async fn for_providers<C: ConnectionTrait>(
         (r.clone(), provider_risk::Column::Factors),
     ])
     .from_as(provider_risk::Entity, r.clone())
-    .and_where(Expr::col((r.clone(), provider_risk::Column::ProviderId)).is_in(ids.iter().copied()));
+    .and_where(
+        Expr::col((r.clone(), provider_risk::Column::ProviderId)).is_in(ids.iter().copied()),
+    );
     usable(&mut kept, &r, &fp, now);
     let mut risks = Vec::with_capacity(ids.len());
     for row in db.query_all(&kept).await? {
@@ -220,7 +223,11 @@ pub async fn for_providers<C: ConnectionTrait>(
         }
     }
     let found: HashSet<Uuid> = risks.iter().map(|(id, _)| *id).collect();
-    let rest: Vec<Uuid> = ids.iter().copied().filter(|id| !found.contains(id)).collect();
+    let rest: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|id| !found.contains(id))
+        .collect();
     if !rest.is_empty() {
         for (provider, inputs) in gather(db, &Selection::Ids(&rest), now).await? {
             risks.push((provider.id, score(&inputs, weights)));
@@ -351,14 +358,14 @@ async fn lock_free_rows<C: ConnectionTrait>(txn: &C, ids: &[Uuid]) -> AppResult<
 
 /// Marks every score kept with other weights as expired, so [`refresh`] computes it anew (at
 /// start, when the weights file changed).
-pub async fn expire_other_weights(db: &DatabaseConnection, weights: &RiskWeights) -> AppResult<u64> {
+pub async fn expire_other_weights(
+    db: &DatabaseConnection,
+    weights: &RiskWeights,
+) -> AppResult<u64> {
     let fp = fingerprint(weights);
     let txn = crate::db::begin_write(db).await?;
     let done = provider_risk::Entity::update_many()
-        .col_expr(
-            provider_risk::Column::ValidUntil,
-            Expr::value(never()),
-        )
+        .col_expr(provider_risk::Column::ValidUntil, Expr::value(never()))
         .filter(provider_risk::Column::Weights.ne(fp))
         .filter(provider_risk::Column::ValidUntil.gt(never()))
         .exec(&txn)
@@ -384,7 +391,9 @@ pub async fn ensure_rows<C: ConnectionTrait>(db: &C) -> AppResult<()> {
 pub async fn compute_all(db: &DatabaseConnection, weights: &RiskWeights) -> AppResult<usize> {
     ensure_rows(db).await?;
     let txn = crate::db::begin_write(db).await?;
-    provider_risk_change::Entity::delete_many().exec(&txn).await?;
+    provider_risk_change::Entity::delete_many()
+        .exec(&txn)
+        .await?;
     provider_risk::Entity::update_many()
         .col_expr(provider_risk::Column::ValidUntil, Expr::value(never()))
         .exec(&txn)

@@ -36,7 +36,11 @@ pub fn valid_until(inputs: &RiskInputs, horizon: &Horizon, now: DateTime<Utc>) -
             until = until.min(at);
         }
     };
-    earlier(horizon.first_counted_signal.and_then(leaves_the_twelve_months));
+    earlier(
+        horizon
+            .first_counted_signal
+            .and_then(leaves_the_twelve_months),
+    );
     earlier(horizon.next_future_signal);
     earlier(
         horizon
@@ -61,7 +65,13 @@ pub fn leaves_the_twelve_months(received: DateTime<Utc>) -> Option<DateTime<Utc>
     if later.checked_sub_months(year)? >= received {
         return Some(later);
     }
-    Some(later.date_naive().succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc())
+    Some(
+        later
+            .date_naive()
+            .succ_opt()?
+            .and_hms_opt(0, 0, 0)?
+            .and_utc(),
+    )
 }
 
 /// The first day that lies `years` full years after `on` (as `NaiveDate::years_since` counts
@@ -134,8 +144,14 @@ mod tests {
         for _ in 0..1400 {
             received += Duration::hours(13);
             let leaves = leaves_the_twelve_months(received).unwrap();
-            assert!(counted(received, leaves - Duration::seconds(1)), "{received}");
-            assert!(!counted(received, leaves), "{received} still counted at {leaves}");
+            assert!(
+                counted(received, leaves - Duration::seconds(1)),
+                "{received}"
+            );
+            assert!(
+                !counted(received, leaves),
+                "{received} still counted at {leaves}"
+            );
         }
     }
 
@@ -171,7 +187,9 @@ mod tests {
             now += Duration::hours(19);
             let today = crate::domain::working_days::dutch_date(now);
             let horizon = Horizon {
-                first_counted_signal: now.checked_sub_months(Months::new(12)).map(|t| t + Duration::seconds(1)),
+                first_counted_signal: now
+                    .checked_sub_months(Months::new(12))
+                    .map(|t| t + Duration::seconds(1)),
                 next_future_signal: Some(now + Duration::seconds(1)),
                 next_point_due: Some(today),
             };
@@ -210,12 +228,20 @@ mod tests {
     fn the_years_since_the_last_visit_change_on_its_anniversary() {
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
         let visited = d(2023, 6, 10);
-        let until = valid_until(&inputs(d(2026, 3, 1), Some(visited)), &Horizon::default(), now);
+        let until = valid_until(
+            &inputs(d(2026, 3, 1), Some(visited)),
+            &Horizon::default(),
+            now,
+        );
         // Two full years on 1 March 2026, months before the third: a day, as without a visit.
         assert_eq!(until, now + LONGEST);
         // The day before the third anniversary: until Dutch midnight (summer time: 22:00 UTC).
         let near = Utc.with_ymd_and_hms(2026, 6, 9, 12, 0, 0).unwrap();
-        let until = valid_until(&inputs(d(2026, 6, 9), Some(visited)), &Horizon::default(), near);
+        let until = valid_until(
+            &inputs(d(2026, 6, 9), Some(visited)),
+            &Horizon::default(),
+            near,
+        );
         assert_eq!(until, at("2026-06-09T22:00:00Z"));
     }
 

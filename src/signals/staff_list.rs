@@ -3,7 +3,7 @@
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -132,7 +132,7 @@ pub async fn list(
             label: name,
         })
         .collect();
-    providers.sort_by_key(|p| p.label.to_lowercase());
+    providers.sort_by_cached_key(|p| p.label.to_lowercase());
     let links = page_links("/meldingen", &raw, paging, total);
     let base = &links.filters;
     let page = ListPage {
@@ -201,10 +201,10 @@ pub async fn provider_names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uu
         return Ok(Vec::new());
     }
     Ok(provider::Entity::find()
+        .select_only()
+        .columns([provider::Column::Id, provider::Column::Name])
         .filter(provider::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
         .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect())
+        .await?)
 }

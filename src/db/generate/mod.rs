@@ -123,11 +123,11 @@ pub async fn generate(
         provider_last_visit::Entity::find().count(db).await?,
     ));
     signals::write(db, scale, seed, &span, &register, &staff, &mut rows).await?;
-    refresh_statistics(db).await?;
     // Every score once, with the built-in weights (`serve` computes them anew if its weights
     // differ), instead of working through the log of a million bulk-written signals.
     let kept = crate::risk::stored::compute_all(db, &crate::risk::RiskWeights::default()).await?;
     rows.push(("provider_risks", kept as u64));
+    refresh_statistics(db).await?;
     Ok(Summary {
         rows,
         seconds: started.elapsed().as_secs_f64(),
