@@ -152,7 +152,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves HTTP on `listener` and runs the outbox worker (unless `config.mail_worker` is off),
 /// the retention job, the rate limit's purge, the reminder job and the risk scores' refresher
-/// until Ctrl-C / SIGTERM, finishing requests in flight and the email being sent.
+/// (unless `config.risk_refresher` is off) until Ctrl-C / SIGTERM, finishing requests in flight and the email being sent.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let (stop_worker, stop) = watch::channel(false);
     let worker = state
@@ -172,11 +172,13 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         state.clone(),
         stop_worker.subscribe(),
     ));
-    let risks = tokio::spawn(crate::risk::refresher::run(
-        state.db.clone(),
-        state.config.risk_weights.clone(),
-        stop_worker.subscribe(),
-    ));
+    let risks = state.config.risk_refresher.then(|| {
+        tokio::spawn(crate::risk::refresher::run(
+            state.db.clone(),
+            state.config.risk_weights.clone(),
+            stop_worker.subscribe(),
+        ))
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -185,7 +187,9 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     let _ = retention.await;
     let _ = purge.await;
     let _ = reminders.await;
-    let _ = risks.await;
+    if let Some(risks) = risks {
+        let _ = risks.await;
+    }
     if let Some(worker) = worker {
         let _ = worker.await;
     }

@@ -65,6 +65,9 @@ pub struct Config {
     /// Whether `app::serve` runs the outbox worker. Always on from the command line; a test turns
     /// it off to drive `mail::worker::run_once` itself.
     pub mail_worker: bool,
+    /// Whether `app::serve` runs the risk scores' background task (`risk::refresher`). Always on
+    /// from the command line; a test turns it off to see what the triggers logged.
+    pub risk_refresher: bool,
     pub signal_rate_per_minute: u32,
     pub signal_contact_retention_days: u32,
     pub session_ttl_hours: u32,
@@ -87,6 +90,7 @@ impl Config {
             mail_dir: serve.mail_dir.clone(),
             mail_retry_base_secs: serve.mail_retry_base_secs,
             mail_worker: true,
+            risk_refresher: true,
             signal_rate_per_minute: serve.signal_rate_per_minute,
             signal_contact_retention_days: serve.signal_contact_retention_days,
             session_ttl_hours: serve.session_ttl_hours,
@@ -104,6 +108,7 @@ impl Config {
             mail_dir: PathBuf::from(DEFAULT_MAIL_DIR),
             mail_retry_base_secs: DEFAULT_MAIL_RETRY_BASE_SECS,
             mail_worker: true,
+            risk_refresher: true,
             signal_rate_per_minute: 10,
             signal_contact_retention_days: DEFAULT_SIGNAL_CONTACT_RETENTION_DAYS,
             session_ttl_hours: 12,

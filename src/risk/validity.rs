@@ -1,7 +1,7 @@
 //! How long a computed risk score stays true when nothing is written: the score depends on the
 //! date and time through three of its inputs, each of which changes at a moment known in advance.
 //! A kept score (`risk::stored`) is used only until the earliest of them.
-use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 
 use crate::domain::working_days::dutch_midnight;
 use crate::risk::score::RiskInputs;
@@ -39,8 +39,9 @@ pub fn valid_until(inputs: &RiskInputs, horizon: &Horizon, now: DateTime<Utc>) -
     earlier(
         horizon
             .first_counted_signal
-            .and_then(leaves_the_twelve_months),
+            .and_then(|received| stops_counting(received, now)),
     );
+    earlier(leap_day_within(now));
     earlier(horizon.next_future_signal);
     earlier(
         horizon
@@ -72,6 +73,27 @@ pub fn leaves_the_twelve_months(received: DateTime<Utc>) -> Option<DateTime<Utc>
             .and_hms_opt(0, 0, 0)?
             .and_utc(),
     )
+}
+
+/// The first moment after `now` at which a signal counted at `now` stops counting. Usually
+/// [`leaves_the_twelve_months`]; but on 29 February "12 months ago" is 28 February again, so a
+/// signal of 28 February a year before, gone at that moment on the 28th, counts once more from
+/// the start of the 29th until that moment on the 29th.
+pub fn stops_counting(received: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let first = leaves_the_twelve_months(received)?;
+    [first, first + Duration::days(1)]
+        .into_iter()
+        .find(|at| *at > now)
+}
+
+/// The start of 29 February (UTC, as the rule of `risk::inputs` computes) when it falls within
+/// the next [`LONGEST`]: then "12 months ago" steps back a day, and signals that had stopped
+/// counting the day before count again.
+pub fn leap_day_within(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let next = (now + LONGEST).date_naive();
+    let leap = NaiveDate::from_ymd_opt(next.year(), 2, 29)?;
+    let start = leap.and_hms_opt(0, 0, 0)?.and_utc();
+    (start > now && start <= now + LONGEST).then_some(start)
 }
 
 /// The first day that lies `years` full years after `on` (as `NaiveDate::years_since` counts
@@ -162,6 +184,40 @@ mod tests {
             leaves_the_twelve_months(received),
             Some(at("2029-03-01T00:00:00Z"))
         );
+    }
+
+    #[test]
+    fn whether_a_signal_counts_does_not_change_before_the_moment_given() {
+        // Moments every 7 hours through February and March of a leap year, signals received
+        // around a year before them; whether each counts must stay as it is until `valid_until`.
+        let mut now = at("2028-02-20T00:30:00Z");
+        while now < at("2028-03-10T00:00:00Z") {
+            let year_ago = now.checked_sub_months(Months::new(12)).unwrap();
+            let mut received = year_ago - Duration::hours(50);
+            while received < year_ago + Duration::hours(50) {
+                let counts = counted(received, now);
+                let horizon = Horizon {
+                    first_counted_signal: counts.then_some(received),
+                    ..Horizon::default()
+                };
+                let today = crate::domain::working_days::dutch_date(now);
+                let until = valid_until(&inputs(today, None), &horizon, now);
+                assert!(until > now);
+                let mut t = now;
+                while t < until {
+                    assert_eq!(
+                        counted(received, t),
+                        counts,
+                        "{received}: {now} .. {until} at {t}"
+                    );
+                    t += Duration::minutes(20);
+                }
+                let last = until - Duration::seconds(1);
+                assert_eq!(counted(received, last), counts, "{received} at {last}");
+                received += Duration::minutes(97);
+            }
+            now += Duration::hours(7);
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! `/meldingen`: the region's signals for its inspectors (admins: all): the open ones urgent and
 //! old first, a view with closed ones newest first.
+use std::collections::HashMap;
+
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -82,34 +84,6 @@ pub async fn list(
     let paging = Paging::new(query.page, query.per_page)?;
     let (items, total) = queries::list(&state.db, &scope, &filter, paging).await?;
     let today = dutch_date(Utc::now());
-    let names = provider_names(
-        &state,
-        &items
-            .iter()
-            .filter_map(|s| s.provider_id)
-            .collect::<Vec<_>>(),
-    )
-    .await?;
-    let rows = items
-        .iter()
-        .map(|s| Row {
-            id: s.id.to_string(),
-            reference: s.reference.clone(),
-            received: date_nl(dutch_date(s.received_at)),
-            provider: s
-                .provider_id
-                .and_then(|id| names.iter().find(|(p, _)| *p == id).map(|(_, n)| n.clone()))
-                .or_else(|| s.provider_name.clone())
-                .unwrap_or_default(),
-            category: label_of(&s.category, Category::parse, Category::label_nl),
-            priority: label_of(&s.priority, Priority::parse, Priority::label_nl),
-            urgent: s.priority == Priority::Spoed.as_str(),
-            status: label_of(&s.status, SignalStatus::parse, SignalStatus::label_nl),
-            triage_due: date_nl(s.triage_due),
-            overdue: is_overdue(s, today),
-            calamity: s.category == Category::Calamiteit.as_str(),
-        })
-        .collect();
     // The provider filter offers the providers that have signals with the chosen status, and
     // the chosen provider even when it has none (else the form would drop it unseen).
     // The chosen one is looked up in the user's register scope: another region's provider is
@@ -124,6 +98,35 @@ pub async fn list(
             Err(other) => return Err(other),
         }
     }
+    // The rows' providers are among those offered (the rows have the filter's status too); only
+    // one that is not, which consistent data never has, is looked up.
+    let mut names: HashMap<Uuid, String> = offered.iter().cloned().collect();
+    let missing: Vec<Uuid> = items
+        .iter()
+        .filter_map(|s| s.provider_id)
+        .filter(|id| !names.contains_key(id))
+        .collect();
+    names.extend(provider_names(&state, &missing).await?);
+    let rows = items
+        .iter()
+        .map(|s| Row {
+            id: s.id.to_string(),
+            reference: s.reference.clone(),
+            received: date_nl(dutch_date(s.received_at)),
+            provider: s
+                .provider_id
+                .and_then(|id| names.get(&id).cloned())
+                .or_else(|| s.provider_name.clone())
+                .unwrap_or_default(),
+            category: label_of(&s.category, Category::parse, Category::label_nl),
+            priority: label_of(&s.priority, Priority::parse, Priority::label_nl),
+            urgent: s.priority == Priority::Spoed.as_str(),
+            status: label_of(&s.status, SignalStatus::parse, SignalStatus::label_nl),
+            triage_due: date_nl(s.triage_due),
+            overdue: is_overdue(s, today),
+            calamity: s.category == Category::Calamiteit.as_str(),
+        })
+        .collect();
     let mut providers: Vec<Choice> = offered
         .into_iter()
         .map(|(id, name)| Choice {
