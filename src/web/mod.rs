@@ -116,9 +116,9 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
         heading: problem.title.clone(),
         detail: problem.detail.clone(),
     };
-    match state.templates.render("errors/error", &page) {
+    match state.templates.page("errors/error", &page) {
         Ok(html) => {
-            let mut html_response = axum::response::Html(html).into_response();
+            let mut html_response = html.into_response();
             *html_response.status_mut() = response.status();
             if let Some(retry) = response.headers().get(header::RETRY_AFTER) {
                 html_response
