@@ -4,8 +4,9 @@
 //!   alone and only the 50 rows shown are read (`signals::queries::list`);
 //! - the dashboard's signals per category: one range of (region, category, received_at) per
 //!   category instead of grouping the region's signals of the year;
-//! - the provider register's search and order: (region, lower(name), id, city), so the name and
-//!   city filter and the order by name read the index, not the provider rows;
+//! - the provider register's search and order: (region, lower(name), id, name, city), so the
+//!   name and city filter, the count and the order by name read the index, not the provider rows
+//!   (PostgreSQL reads an index alone only when it holds the name itself too);
 //! - the dashboard's scores per theme: one range of (region, theme, starts_at) per theme code;
 //! - `providers.last_visit_at` (the start of the provider's last completed visit, written with
 //!   `provider_last_visits` by `visits::summaries`) with an index on (region, active,
@@ -43,7 +44,7 @@ const CREATE: &[(&str, &str, &str)] = &[
     (
         "providers_region_lower_name_idx",
         "providers",
-        "(region_code, (LOWER(name)), id, city)",
+        "(region_code, (LOWER(name)), id, name, city)",
     ),
     (
         "visit_theme_scores_region_theme_idx",

@@ -76,13 +76,13 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     fixtures::load_reference_data(db).await
 }
 
-/// Begins a transaction that only reads, so that all its reads see one snapshot: a page of
-/// figures whose numbers must agree (the dashboard). On PostgreSQL it is `REPEATABLE READ` (one
+/// Begins a transaction that only reads, so that all its reads see one snapshot: a page whose
+/// numbers must agree (the dashboard's figures, a list's total and its rows). On PostgreSQL it is `REPEATABLE READ` (one
 /// snapshot for the whole transaction, not one per statement) and plans its statements once per
-/// connection (`plan_cache_mode = force_generic_plan`): the dashboard's statements are the same
-/// for every region and day, and planning them anew on every request, PostgreSQL's choice for
-/// statements with many parameters, cost as much as running them (README "Performance"). On
-/// SQLite a transaction reads one snapshot anyway.
+/// connection (`plan_cache_mode = force_generic_plan`): these statements are the same for every
+/// region and day, and planning them anew on every request, PostgreSQL's choice for statements
+/// with many parameters, cost as much as running them (README "Performance"). On SQLite a
+/// transaction reads one snapshot anyway.
 pub async fn begin_read(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     let txn = db.begin().await?;
     if is_postgres(db) {

@@ -188,13 +188,14 @@ async fn view_of(
 ) -> AppResult<ProviderView> {
     let mut contracts = queries::contracts(&state.db, &[model.id]).await?;
     let mut views = vec![ProviderView::new(model, &mut contracts)];
-    with_risk(state, user, &mut views).await?;
+    with_risk(&state.db, state, user, &mut views).await?;
     views.into_iter().next().ok_or(AppError::NotFound)
 }
 
 /// Fills in `risk` for staff. A provider user's views keep `null`: the score counts signals,
 /// and a provider must never learn about signals (not even that there are some).
-async fn with_risk(
+async fn with_risk<C: sea_orm::ConnectionTrait>(
+    db: &C,
     state: &AppState,
     user: &CurrentUser,
     views: &mut [ProviderView],
@@ -205,7 +206,7 @@ async fn with_risk(
     let ids: Vec<_> = views.iter().map(|v| v.id).collect();
     let weights = &state.config.risk_weights;
     let mut risks: std::collections::HashMap<_, _> =
-        crate::risk::for_providers(&state.db, weights, &ids, chrono::Utc::now())
+        crate::risk::for_providers(db, weights, &ids, chrono::Utc::now())
             .await?
             .into_iter()
             .collect();
@@ -272,15 +273,17 @@ pub async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<ProviderView>>> {
     let paging = Paging::new(query.page, query.per_page)?;
-    let (items, total) =
-        queries::list(&state.db, &Scope::of(&user), &query.filter(), paging).await?;
+    // One snapshot for the count, the page, its contracts and risks (`db::begin_read`).
+    let txn = crate::db::begin_read(&state.db).await?;
+    let (items, total) = queries::list(&txn, &Scope::of(&user), &query.filter(), paging).await?;
     let ids: Vec<_> = items.iter().map(|p| p.id).collect();
-    let mut contracts = queries::contracts(&state.db, &ids).await?;
+    let mut contracts = queries::contracts(&txn, &ids).await?;
     let mut items: Vec<_> = items
         .into_iter()
         .map(|p| ProviderView::new(p, &mut contracts))
         .collect();
-    with_risk(&state, &user, &mut items).await?;
+    with_risk(&txn, &state, &user, &mut items).await?;
+    txn.commit().await?;
     Ok(Json(Page::new(items, total, paging)))
 }
 

@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -79,7 +79,8 @@ fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
-fn filtered(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
+/// The providers of the scope that pass the filter, in no particular order.
+fn matching(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
     let mut select = scope.apply(provider::Entity::find());
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = like_pattern(q);
@@ -122,6 +123,11 @@ fn filtered(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
         select = select.filter(provider::Column::Active.eq(active));
     }
     select
+}
+
+/// In the register's order: by name, whatever its case.
+fn by_name(select: Select<provider::Entity>) -> Select<provider::Entity> {
+    select
         .order_by(
             Expr::expr(Func::lower(Expr::col(provider::Column::Name))),
             Order::Asc,
@@ -129,17 +135,31 @@ fn filtered(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
         .order_by_asc(provider::Column::Id)
 }
 
+fn filtered(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
+    by_name(matching(scope, filter))
+}
+
 /// One page of the list, sorted by name, with the total count.
-pub async fn list(
-    db: &DatabaseConnection,
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
     scope: &Scope,
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<provider::Model>, u64)> {
-    let total = filtered(scope, filter).count(db).await?;
-    let items = filtered(scope, filter)
+    // Counted and chosen by id from the index on (region, lower(name), id, name, city), which
+    // holds what the filter and the order read; only the page's rows are read whole.
+    let total = matching(scope, filter)
+        .select_only()
+        .column(provider::Column::Id)
+        .count(db)
+        .await?;
+    let page = filtered(scope, filter)
+        .select_only()
+        .column(provider::Column::Id)
         .offset(paging.offset())
         .limit(paging.per_page)
+        .into_query();
+    let items = by_name(provider::Entity::find().filter(provider::Column::Id.in_subquery(page)))
         .all(db)
         .await?;
     Ok((items, total))

@@ -42,7 +42,7 @@ pub async fn export(
     csv::check_size(&signals)?;
     let ids: Vec<_> = signals.iter().filter_map(|s| s.provider_id).collect();
     let names: std::collections::HashMap<_, _> =
-        provider_names(&state, &ids).await?.into_iter().collect();
+        provider_names(&state.db, &ids).await?.into_iter().collect();
     let today = dutch_date(Utc::now());
     let mut sheet = Sheet::new(&COLUMNS)?;
     for s in &signals {

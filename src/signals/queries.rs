@@ -128,8 +128,8 @@ fn in_list_order(select: Select<signal::Entity>, filter: &ListFilter) -> Select<
 /// narrow index on (region, status, …, priority, received_at, id), so a region's hundreds of open
 /// signals are sorted without reading their rows (descriptions and all), and only the 50 shown
 /// are read from the table.
-pub async fn list(
-    db: &DatabaseConnection,
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
     scope: &Scope,
     filter: &ListFilter,
     paging: Paging,
@@ -178,8 +178,8 @@ fn with_status(select: Select<signal::Entity>, filter: &ListFilter) -> Select<si
 /// The providers that the signals in this scope with the filter's status are about, by name
 /// (for the list's provider filter): on the default list the providers with open signals, not
 /// every provider the region ever had a signal about.
-pub async fn providers_with_signals(
-    db: &DatabaseConnection,
+pub async fn providers_with_signals<C: ConnectionTrait>(
+    db: &C,
     scope: &Scope,
     filter: &ListFilter,
 ) -> AppResult<Vec<(Uuid, String)>> {

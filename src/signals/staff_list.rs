@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -82,17 +82,19 @@ pub async fn list(
         ..Default::default()
     });
     let paging = Paging::new(query.page, query.per_page)?;
-    let (items, total) = queries::list(&state.db, &scope, &filter, paging).await?;
+    // One snapshot for the count, the page and the provider filter (`db::begin_read`).
+    let txn = crate::db::begin_read(&state.db).await?;
+    let (items, total) = queries::list(&txn, &scope, &filter, paging).await?;
     let today = dutch_date(Utc::now());
     // The provider filter offers the providers that have signals with the chosen status, and
     // the chosen provider even when it has none (else the form would drop it unseen).
     // The chosen one is looked up in the user's register scope: another region's provider is
     // not named here.
-    let mut offered = queries::providers_with_signals(&state.db, &scope, &filter).await?;
+    let mut offered = queries::providers_with_signals(&txn, &scope, &filter).await?;
     if let Some(chosen) = filter.provider_id
         && !offered.iter().any(|(id, _)| *id == chosen)
     {
-        match provider_queries::find(&state.db, &ProviderScope::of(&user), chosen).await {
+        match provider_queries::find(&txn, &ProviderScope::of(&user), chosen).await {
             Ok(found) => offered.push((found.id, found.name)),
             Err(AppError::NotFound) => {}
             Err(other) => return Err(other),
@@ -106,7 +108,8 @@ pub async fn list(
         .filter_map(|s| s.provider_id)
         .filter(|id| !names.contains_key(id))
         .collect();
-    names.extend(provider_names(&state, &missing).await?);
+    names.extend(provider_names(&txn, &missing).await?);
+    txn.commit().await?;
     let rows = items
         .iter()
         .map(|s| Row {
@@ -199,7 +202,10 @@ pub fn page_filter(mut query: ListQuery) -> AppResult<ListFilter> {
     Ok(filter)
 }
 
-pub async fn provider_names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uuid, String)>> {
+pub async fn provider_names<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> AppResult<Vec<(Uuid, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -208,6 +214,6 @@ pub async fn provider_names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uu
         .columns([provider::Column::Id, provider::Column::Name])
         .filter(provider::Column::Id.is_in(ids.iter().copied()))
         .into_tuple()
-        .all(&state.db)
+        .all(db)
         .await?)
 }

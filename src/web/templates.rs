@@ -46,7 +46,8 @@ impl Templates {
     /// partial it enters, and a list page's context is hundreds of rows and options (on the
     /// signal list of the national benchmark those copies were a tenth of the server's time).
     pub fn page<T: Serialize>(&self, name: &str, context: &T) -> AppResult<Html<String>> {
-        let failed = |err: handlebars::RenderError| AppError::internal(format!("template {name}: {err}"));
+        let failed =
+            |err: handlebars::RenderError| AppError::internal(format!("template {name}: {err}"));
         let data = Context::wraps(context).map_err(failed)?;
         let content = self
             .registry
@@ -107,10 +108,9 @@ fn options_helper(
     _: &mut handlebars::RenderContext,
     out: &mut dyn handlebars::Output,
 ) -> handlebars::HelperResult {
-    let list = h
-        .param(0)
-        .and_then(|p| p.value().as_array())
-        .ok_or(handlebars::RenderErrorReason::ParamNotFoundForIndex("options", 0))?;
+    let list = h.param(0).and_then(|p| p.value().as_array()).ok_or(
+        handlebars::RenderErrorReason::ParamNotFoundForIndex("options", 0),
+    )?;
     let escape = r.get_escape_fn();
     for item in list {
         let text = |key: &str| item.get(key).and_then(|v| v.as_str()).unwrap_or_default();

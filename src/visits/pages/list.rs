@@ -166,7 +166,7 @@ pub async fn agenda(
         .collect();
     inspector_choices.sort_by_key(|c| !c.value.eq(&user.id.to_string()));
     let visited = queries::providers_with_visits(&state.db, &scope).await?;
-    let mut providers: Vec<Choice> = provider_names(&state, &visited)
+    let mut providers: Vec<Choice> = provider_names(&state.db, &visited)
         .await?
         .into_iter()
         .map(|(id, name)| Choice {
