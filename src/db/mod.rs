@@ -53,14 +53,40 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .busy_timeout(Duration::from_secs(5))
                     .pragma("cache_size", "-4000")
                     .row_buffer_size(1024)
+            })
+            .map_sqlx_sqlite_pool_opts(|pool| {
+                pool.after_release(|conn, _| {
+                    Box::pin(async move { Ok(no_open_transaction::<sqlx::Sqlite>(conn)) })
+                })
             });
     } else {
         // Measured on the national data set with 32 concurrent requests on two cores: 8
         // connections (four per core) served the dashboard a tenth faster than 16 and half as
         // fast again as 32; more server processes than that only take turns on the cores.
-        options.max_connections(8).min_connections(1);
+        options
+            .max_connections(8)
+            .min_connections(1)
+            .map_sqlx_postgres_pool_opts(|pool| {
+                pool.after_release(|conn, _| {
+                    Box::pin(async move { Ok(no_open_transaction::<sqlx::Postgres>(conn)) })
+                })
+            });
     }
     Database::connect(options).await
+}
+
+/// Whether a connection given back to the pool may be handed out again: not while it is still
+/// in a transaction. A request that goes away mid-transaction (its client closed the connection)
+/// drops its transaction while a statement holds the connection, and then the rollback on drop
+/// cannot be queued; the next request to get that connection would find the transaction still
+/// open ("there is already a transaction in progress"). Such a connection is closed instead.
+fn no_open_transaction<DB: sqlx::Database>(conn: &DB::Connection) -> bool {
+    use sqlx_core::transaction::TransactionManager;
+    let open = DB::TransactionManager::get_transaction_depth(conn) > 0;
+    if open {
+        tracing::warn!("closing a database connection given back inside a transaction");
+    }
+    !open
 }
 
 /// Applies pending migrations, then loads the reference data (idempotent).

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
+    PartialModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 use uuid::Uuid;
 
@@ -76,7 +76,12 @@ pub struct ListFilter {
 
 /// Still `ontvangen` after its triage date.
 pub fn is_overdue(model: &signal::Model, today: NaiveDate) -> bool {
-    model.status == SignalStatus::Ontvangen.as_str() && today > model.triage_due
+    overdue(&model.status, model.triage_due, today)
+}
+
+/// [`is_overdue`] of a signal with this status and triage date.
+pub fn overdue(status: &str, triage_due: NaiveDate, today: NaiveDate) -> bool {
+    status == SignalStatus::Ontvangen.as_str() && today > triage_due
 }
 
 pub fn triage_due(received_at: DateTime<Utc>) -> NaiveDate {
@@ -134,21 +139,49 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<signal::Model>, u64)> {
+    let (page, total) = page(db, scope, filter, paging).await?;
+    Ok((page.all(db).await?, total))
+}
+
+/// [`list`] with only the columns of `M` (the staff list's rows).
+pub async fn list_as<C, M>(
+    db: &C,
+    scope: &Scope,
+    filter: &ListFilter,
+    paging: Paging,
+) -> AppResult<(Vec<M>, u64)>
+where
+    C: ConnectionTrait,
+    M: PartialModelTrait + Send + Sync,
+{
+    let (page, total) = page(db, scope, filter, paging).await?;
+    Ok((page.into_partial_model::<M>().all(db).await?, total))
+}
+
+/// The total, and the query of the page's rows in the list's order.
+async fn page<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    filter: &ListFilter,
+    paging: Paging,
+) -> AppResult<(Select<signal::Entity>, u64)> {
     let today = dutch_date(Utc::now());
-    let total = matching(scope, filter, today).count(db).await?;
-    let page = in_list_order(matching(scope, filter, today), filter)
+    let total = matching(scope, filter, today)
+        .select_only()
+        .column(signal::Column::Id)
+        .count(db)
+        .await?;
+    let ids = in_list_order(matching(scope, filter, today), filter)
         .select_only()
         .column(signal::Column::Id)
         .offset(paging.offset())
         .limit(paging.per_page)
         .into_query();
-    let items = in_list_order(
-        signal::Entity::find().filter(signal::Column::Id.in_subquery(page)),
+    let page = in_list_order(
+        signal::Entity::find().filter(signal::Column::Id.in_subquery(ids)),
         filter,
-    )
-    .all(db)
-    .await?;
-    Ok((items, total))
+    );
+    Ok((page, total))
 }
 
 /// The whole filtered list for an export, at most `limit` signals.

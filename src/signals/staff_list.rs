@@ -4,19 +4,21 @@ use std::collections::HashMap;
 
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DerivePartialModel, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::db::entities::provider;
+use crate::db::entities::{provider, signal};
 use crate::domain::text::date_nl;
 use crate::domain::working_days::dutch_date;
 use crate::error::{AppError, AppResult};
 use crate::providers::queries::{self as provider_queries, Scope as ProviderScope};
 use crate::signals::api::ListQuery;
-use crate::signals::queries::{self, ListFilter, is_overdue};
+use crate::signals::queries::{self, ListFilter, overdue};
 use crate::signals::rules::{Category, Priority, SignalStatus};
 use crate::signals::staff_common::{Choice, label_of, options, staff};
 use crate::web::csrf::CsrfToken;
@@ -24,6 +26,21 @@ use crate::web::current_user::CurrentUser;
 use crate::web::pagination::{Paging, page_links};
 use crate::web::query;
 use crate::web::templates::Layout;
+
+/// The columns of a signal the list shows.
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "signal::Entity")]
+struct Listed {
+    id: Uuid,
+    reference: String,
+    status: String,
+    priority: String,
+    category: String,
+    provider_id: Option<Uuid>,
+    provider_name: Option<String>,
+    received_at: DateTime<Utc>,
+    triage_due: NaiveDate,
+}
 
 #[derive(Serialize)]
 struct Row {
@@ -84,7 +101,7 @@ pub async fn list(
     let paging = Paging::new(query.page, query.per_page)?;
     // One snapshot for the count, the page and the provider filter (`db::begin_read`).
     let txn = crate::db::begin_read(&state.db).await?;
-    let (items, total) = queries::list(&txn, &scope, &filter, paging).await?;
+    let (items, total) = queries::list_as::<_, Listed>(&txn, &scope, &filter, paging).await?;
     let today = dutch_date(Utc::now());
     // The provider filter offers the providers that have signals with the chosen status, and
     // the chosen provider even when it has none (else the form would drop it unseen).
@@ -126,7 +143,7 @@ pub async fn list(
             urgent: s.priority == Priority::Spoed.as_str(),
             status: label_of(&s.status, SignalStatus::parse, SignalStatus::label_nl),
             triage_due: date_nl(s.triage_due),
-            overdue: is_overdue(s, today),
+            overdue: overdue(&s.status, s.triage_due, today),
             calamity: s.category == Category::Calamiteit.as_str(),
         })
         .collect();

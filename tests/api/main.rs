@@ -23,6 +23,7 @@ mod mail_previews;
 mod month_counts;
 mod planning;
 mod planning_pages;
+mod pool;
 mod portal;
 mod provider_pages;
 mod providers;
