@@ -23,7 +23,10 @@ pub async fn dashboard(
     Path(code): Path<String>,
 ) -> AppResult<Json<Dashboard>> {
     let region = super::visible_region(&state.db, &user, &code).await?;
-    Ok(Json(
-        figures::dashboard(&state.db, &state.config.risk_weights, region, Utc::now()).await?,
-    ))
+    // One snapshot, so every figure counts the same data (`db::begin_read`).
+    let txn = crate::db::begin_read(&state.db).await?;
+    let dashboard =
+        figures::dashboard(&txn, &state.config.risk_weights, region, Utc::now()).await?;
+    txn.commit().await?;
+    Ok(Json(dashboard))
 }
