@@ -137,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(middleware::from_fn(web::security_headers))
+        .layer(middleware::from_fn(web::run_to_completion))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(web::request_span)

@@ -28,6 +28,20 @@ use templates::Layout;
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// Runs the rest of the request on a task of its own, so that it always runs to its end: when a
+/// client goes away (closes the page, times out) its request is not cancelled halfway through a
+/// transaction. A cancelled transaction could leave its pooled connection inside the
+/// transaction (a cancelled `BEGIN` is not rolled back by sqlx), and the next request to get
+/// that connection failed (seen under the national benchmark, whose load generator stops
+/// mid-request). A panic in the task is a 500, as `CatchPanicLayer` makes it elsewhere.
+pub async fn run_to_completion(req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    match tokio::spawn(next.run(req).in_current_span()).await {
+        Ok(response) => response,
+        Err(_) => AppError::internal("request task failed").into_response(),
+    }
+}
+
 /// Adds the security headers to every response (a handler may set a stricter one itself).
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
@@ -140,4 +154,43 @@ pub fn form_urlencode(value: &str) -> String {
 /// An id from a path: a malformed one names nothing, so it is "not found" like an unknown one.
 pub fn parse_id(value: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(value).map_err(|_| AppError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_request_runs_to_its_end_when_its_client_goes_away() {
+        let finished = Arc::new(AtomicBool::new(false));
+        let done = finished.clone();
+        let app = Router::new()
+            .route(
+                "/",
+                get(move || async move {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    done.store(true, Ordering::SeqCst);
+                    "klaar"
+                }),
+            )
+            .layer(axum::middleware::from_fn(run_to_completion));
+        let request = Request::builder().uri("/").body(Body::empty()).unwrap();
+        // The client gives up after 10 ms: the request future is dropped.
+        let gave_up = tokio::time::timeout(Duration::from_millis(10), app.oneshot(request)).await;
+        assert!(gave_up.is_err());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            finished.load(Ordering::SeqCst),
+            "the handler ran to its end"
+        );
+    }
 }
