@@ -192,23 +192,42 @@ pub async fn for_providers<C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     let fp = fingerprint(weights);
-    let r = Alias::new("r");
-    let mut kept = Query::select();
-    kept.columns([
-        (r.clone(), provider_risk::Column::ProviderId),
-        (r.clone(), provider_risk::Column::Score),
-        (r.clone(), provider_risk::Column::Factors),
-    ])
-    .from_as(provider_risk::Entity, r.clone())
-    .and_where(
-        Expr::col((r.clone(), provider_risk::Column::ProviderId)).is_in(ids.iter().copied()),
+    // The rows by primary key, whether usable decided here: given "valid_until > $1" a generic
+    // plan (PostgreSQL, `db::begin_read`) ANDed the 50 keys with the index of all 20,000 scores
+    // still valid.
+    let logged = Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(provider_risk_change::Entity)
+            .and_where(
+                Expr::col((
+                    provider_risk_change::Entity,
+                    provider_risk_change::Column::ProviderId,
+                ))
+                .equals((provider_risk::Entity, provider_risk::Column::ProviderId)),
+            )
+            .to_owned(),
     );
-    usable(&mut kept, &r, &fp, now);
+    type Kept = (Uuid, i32, String, DateTime<Utc>, String, bool);
+    let rows: Vec<Kept> = provider_risk::Entity::find()
+        .select_only()
+        .columns([
+            provider_risk::Column::ProviderId,
+            provider_risk::Column::Score,
+            provider_risk::Column::Factors,
+            provider_risk::Column::ValidUntil,
+            provider_risk::Column::Weights,
+        ])
+        .column_as(logged, "logged")
+        .filter(provider_risk::Column::ProviderId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut risks = Vec::with_capacity(ids.len());
-    for row in db.query_all(&kept).await? {
-        let id: Uuid = row.try_get("", "provider_id")?;
-        let score: i32 = row.try_get("", "score")?;
-        let factors: String = row.try_get("", "factors")?;
+    for (id, score, factors, valid_until, weights_of, logged) in rows {
+        if valid_until <= now || weights_of != fp || logged {
+            continue;
+        }
         // A kept explanation that cannot be read is computed again instead.
         if let Ok(factors) = serde_json::from_str::<Vec<Factor>>(&factors) {
             let score = u32::try_from(score).unwrap_or(0);
