@@ -69,7 +69,8 @@ pub struct ListFilter {
     pub active: Option<bool>,
 }
 
-fn like_pattern(q: &str) -> String {
+/// `%q%` for LIKE, lower case, with `\`, `%` and `_` escaped (`ESCAPE '\'`).
+pub fn like_pattern(q: &str) -> String {
     let escaped = q
         .trim()
         .to_lowercase()

@@ -245,6 +245,8 @@ pub struct ListQuery {
     pub status: Option<String>,
     pub category: Option<String>,
     pub provider_id: Option<Uuid>,
+    /// Part of the provider's name: the registered provider's, or the name the reporter gave.
+    pub provider_name: Option<String>,
     pub reference: Option<String>,
     pub overdue: Option<bool>,
     pub page: Option<u64>,
@@ -279,6 +281,12 @@ impl ListQuery {
             status,
             category,
             provider_id: self.provider_id,
+            provider_name: self
+                .provider_name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string),
             reference: self.reference.clone().filter(|r| !r.trim().is_empty()),
             overdue: self.overdue.unwrap_or(false),
             open_only: false,

@@ -58,12 +58,23 @@ struct Row {
 }
 
 #[derive(Serialize)]
+struct ChosenProvider {
+    id: String,
+    name: String,
+    /// The list with the same filters for every provider.
+    without_href: String,
+}
+
+#[derive(Serialize)]
 struct ListPage {
     #[serde(flatten)]
     layout: Layout,
     statuses: Vec<Choice>,
     categories: Vec<Choice>,
-    providers: Vec<Choice>,
+    /// What was typed in the provider field.
+    provider_name: String,
+    /// The provider chosen by id, and the same filters without it.
+    chosen_provider: Option<ChosenProvider>,
     overdue: bool,
     /// The default: only the signals that still need work.
     open_only: bool,
@@ -103,29 +114,19 @@ pub async fn list(
     let txn = crate::db::begin_read(&state.db).await?;
     let (items, total) = queries::list_as::<_, Listed>(&txn, &scope, &filter, paging).await?;
     let today = dutch_date(Utc::now());
-    // The provider filter offers the providers that have signals with the chosen status, and
-    // the chosen provider even when it has none (else the form would drop it unseen).
-    // The chosen one is looked up in the user's register scope: another region's provider is
-    // not named here.
-    let mut offered = queries::providers_with_signals(&txn, &scope, &filter).await?;
-    if let Some(chosen) = filter.provider_id
-        && !offered.iter().any(|(id, _)| *id == chosen)
-    {
-        match provider_queries::find(&txn, &ProviderScope::of(&user), chosen).await {
-            Ok(found) => offered.push((found.id, found.name)),
-            Err(AppError::NotFound) => {}
+    // A chosen provider (`provider_id`, as a link or an earlier form gives it) is named as the
+    // filter in force; it is looked up in the user's register scope, so another region's
+    // provider is not named here.
+    let chosen = match filter.provider_id {
+        Some(id) => match provider_queries::find(&txn, &ProviderScope::of(&user), id).await {
+            Ok(found) => Some((found.id, found.name)),
+            Err(AppError::NotFound) => None,
             Err(other) => return Err(other),
-        }
-    }
-    // The rows' providers are among those offered (the rows have the filter's status too); only
-    // one that is not, which consistent data never has, is looked up.
-    let mut names: HashMap<Uuid, String> = offered.iter().cloned().collect();
-    let missing: Vec<Uuid> = items
-        .iter()
-        .filter_map(|s| s.provider_id)
-        .filter(|id| !names.contains_key(id))
-        .collect();
-    names.extend(provider_names(&txn, &missing).await?);
+        },
+        None => None,
+    };
+    let ids: Vec<Uuid> = items.iter().filter_map(|s| s.provider_id).collect();
+    let names: HashMap<Uuid, String> = provider_names(&txn, &ids).await?.into_iter().collect();
     txn.commit().await?;
     let rows = items
         .iter()
@@ -147,15 +148,6 @@ pub async fn list(
             calamity: s.category == Category::Calamiteit.as_str(),
         })
         .collect();
-    let mut providers: Vec<Choice> = offered
-        .into_iter()
-        .map(|(id, name)| Choice {
-            selected: Some(id) == filter.provider_id,
-            value: id.to_string(),
-            label: name,
-        })
-        .collect();
-    providers.sort_by_cached_key(|p| p.label.to_lowercase());
     let links = page_links("/meldingen", &raw, paging, total);
     let base = &links.filters;
     let page = ListPage {
@@ -172,7 +164,12 @@ pub async fn list(
             Category::label_nl,
             filter.category.as_deref().unwrap_or(""),
         ),
-        providers,
+        provider_name: filter.provider_name.clone().unwrap_or_default(),
+        chosen_provider: chosen.map(|(id, name)| ChosenProvider {
+            id: id.to_string(),
+            name,
+            without_href: without_param(&raw, "provider_id"),
+        }),
         overdue: filter.overdue,
         open_only: filter.open_only,
         newest_first: filter.newest_first,
@@ -194,6 +191,21 @@ pub async fn list(
         ),
     };
     Ok((csrf, state.templates.page("signals/list", &page)?).into_response())
+}
+
+/// `/meldingen` with the query `raw` less the parameter `name` (and the page: the list changes).
+fn without_param(raw: &str, name: &str) -> String {
+    let kept: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+        .filter(|(key, _)| key != name && key != "page")
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        return "/meldingen".into();
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    format!("/meldingen?{query}")
 }
 
 /// The `status` value that shows every signal.

@@ -237,7 +237,7 @@ async fn the_list_opens_on_the_signals_that_need_work() {
     assert!(list.contains(r#"<option value="" selected>Openstaand</option>"#));
     assert!(
         list.contains("Dagbesteding Bezig") && !list.contains("Thuiszorg Afgerond"),
-        "the provider filter offers the providers with open signals"
+        "only the open signal's provider is named"
     );
     // What the page shows, the export holds.
     let csv = app
@@ -262,18 +262,29 @@ async fn the_list_opens_on_the_signals_that_need_work() {
     );
     assert!(all.contains(r#"<option value="alle" selected>Alle</option>"#));
     assert!(all.contains("Thuiszorg Afgerond"));
-    // A chosen provider stays chosen, also when it has no open signals.
+    // A chosen provider (a link from its page) is named and stays chosen when the form is
+    // sent again, also when it has no open signals; one link drops it and keeps the rest.
     let chosen = app
-        .get(&format!("/meldingen?provider_id={done_with}"), None)
+        .get(
+            &format!("/meldingen?provider_id={done_with}&category=bejegening"),
+            None,
+        )
         .await
         .text()
         .await
         .unwrap();
     assert!(
-        chosen.contains(&format!(
-            r#"<option value="{done_with}" selected>Thuiszorg Afgerond</option>"#
-        )),
+        chosen.contains("Alleen <strong>Thuiszorg Afgerond</strong>.")
+            && chosen.contains(&format!(
+                r#"<input type="hidden" name="provider_id" value="{done_with}">"#
+            )),
         "{chosen}"
+    );
+    assert!(chosen.contains("0 openstaande meldingen."), "{chosen}");
+    let decoded = chosen.replace("&#x3D;", "=").replace("&amp;", "&");
+    assert!(
+        decoded.contains(r#"<a href="/meldingen?category=bejegening">Alle aanbieders</a>"#),
+        "{decoded}"
     );
     // Another region's provider is not named, whatever the address asks for.
     let elsewhere = app
@@ -300,4 +311,84 @@ async fn the_list_opens_on_the_signals_that_need_work() {
         .await
         .unwrap();
     assert!(closed_only.contains(closed_ref) && !closed_only.contains(open_ref));
+}
+
+#[tokio::test]
+async fn the_provider_filter_finds_signals_by_part_of_the_name() {
+    let app = TestApp::spawn().await;
+    let anker = app
+        .insert_provider("Thuiszorg Het Anker", "GM0153", "GG1106")
+        .await;
+    let bezig = app
+        .insert_provider("Dagbesteding Bezig", "GM0153", "GG1106")
+        .await;
+    // Another region's provider with a name that matches too.
+    let elsewhere = app
+        .insert_provider("Anker Zorg Haaglanden", "GM0518", "GG7014")
+        .await;
+    let at_anker = file(&app, &signal_body(Some(anker))).await;
+    let at_bezig = file(&app, &signal_body(Some(bezig))).await;
+    // A provider that is not in the register, named by the reporter ("Zorg Zonder Register").
+    let unregistered = file(&app, &signal_body(None)).await;
+    let in_haaglanden = file(&app, &signal_body(Some(elsewhere))).await;
+    let reference = |signal: &serde_json::Value| signal["reference"].as_str().unwrap().to_string();
+    app.add_user("naam@ggd.example", Role::Inspector, Some("GG1106"), None)
+        .await;
+    sign_in_on_page(&app, "naam@ggd.example").await;
+
+    let page = |query: &'static str| {
+        let app = &app;
+        async move { app.get(query, None).await.text().await.unwrap() }
+    };
+    let by_name = page("/meldingen?provider_name=%20hEt%20ANKER%20").await;
+    assert!(by_name.contains(&reference(&at_anker)), "{by_name}");
+    assert!(!by_name.contains(&reference(&at_bezig)));
+    assert!(!by_name.contains(&reference(&in_haaglanden)));
+    assert!(by_name.contains("1 openstaande melding."));
+    assert!(
+        by_name.contains(r#"name="provider_name" value="hEt ANKER""#),
+        "what was typed stays in the field: {by_name}"
+    );
+    let decoded = by_name.replace("&#x3D;", "=").replace("&amp;", "&");
+    assert!(
+        decoded.contains(r#"href="/meldingen/export.csv?provider_name=%20hEt%20ANKER%20""#),
+        "the export keeps the filter: {decoded}"
+    );
+
+    // The name a reporter gave for a provider outside the register is found too.
+    let unknown = page("/meldingen?provider_name=zonder").await;
+    assert!(unknown.contains(&reference(&unregistered)), "{unknown}");
+    assert!(!unknown.contains(&reference(&at_anker)));
+
+    // "anker" matches a provider in Haaglanden too, but this inspector sees only Twente's.
+    let anker_only = page("/meldingen?provider_name=anker").await;
+    assert!(anker_only.contains(&reference(&at_anker)));
+    assert!(!anker_only.contains(&reference(&in_haaglanden)));
+    assert!(!anker_only.contains("Anker Zorg Haaglanden"));
+
+    // LIKE's wildcards are plain characters here.
+    let wildcard = page("/meldingen?provider_name=%25").await;
+    assert!(
+        wildcard.contains("Geen meldingen met deze filters."),
+        "{wildcard}"
+    );
+
+    let csv = page("/meldingen/export.csv?provider_name=anker").await;
+    assert!(csv.contains(&reference(&at_anker)) && !csv.contains(&reference(&at_bezig)));
+
+    // The API takes the same filter.
+    let token = app.inspector_token("GG1106").await;
+    let api: serde_json::Value = app
+        .get("/api/v1/signals?provider_name=bezig", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let found: Vec<&str> = api["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, [reference(&at_bezig)]);
 }
