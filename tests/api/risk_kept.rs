@@ -414,3 +414,48 @@ async fn the_ranking_merges_kept_and_computed_scores() {
         .unwrap();
     assert_eq!(rows.len(), providers.len());
 }
+
+#[tokio::test]
+async fn one_round_clears_every_logged_change_of_the_providers_it_computes() {
+    let app = spawn().await;
+    let busy = app.insert_provider("Zorg Oost", "GM0153", "GG1106").await;
+    let quiet = app
+        .insert_provider("Begeleiding Noord", "GM0153", "GG1106")
+        .await;
+    refresh(&app).await;
+    // A burst: far more entries for one provider than a round takes at first (500), then one
+    // entry for another provider behind them.
+    let entry = |provider_id| provider_risk_change::ActiveModel {
+        provider_id: sea_orm::Set(provider_id),
+        ..Default::default()
+    };
+    provider_risk_change::Entity::insert_many((0..1_200).map(|_| entry(busy)))
+        .exec_without_returning(&app.db)
+        .await
+        .unwrap();
+    provider_risk_change::Entity::insert(entry(quiet))
+        .exec_without_returning(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(logged(&app).await.len(), 2);
+
+    let round = stored::refresh(&app.db, &RiskWeights::default(), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        round.cleared, 1_200,
+        "every entry of the provider of the oldest entries, in one round"
+    );
+    assert_eq!(
+        logged(&app).await,
+        [quiet],
+        "the next provider waits its turn"
+    );
+    assert_kept_is_live(&app, busy).await;
+    let next = stored::refresh(&app.db, &RiskWeights::default(), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(next.cleared, 1);
+    assert_eq!(logged(&app).await, Vec::<Uuid>::new());
+    assert_kept_is_live(&app, quiet).await;
+}
