@@ -258,10 +258,6 @@ pub async fn for_providers<C: ConnectionTrait>(
 /// Most scores one round of [`refresh`] computes.
 pub const BATCH: u64 = 500;
 
-/// At most this many log entries are cleared in one round (one `DELETE … IN`, well within both
-/// databases' limit on parameters).
-const SEEN_MAX: u64 = 10_000;
-
 /// What one round of [`refresh`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Refreshed {
@@ -281,35 +277,15 @@ pub async fn refresh(
     let fp = fingerprint(weights);
     // The log first, then the inputs: a change committed in between is in the inputs read (and
     // its entry, not seen here, stays in the log), so nothing is ever marked usable too early.
-    // The providers of the oldest entries, then every entry of those providers (up to
-    // [`SEEN_MAX`]): a burst of filings about a few providers logs thousands of entries for
-    // them, and taken 500 at a time they were computed round after round while each round left
-    // them logged, so every dashboard of their region kept computing them too.
-    let oldest: Vec<Uuid> = provider_risk_change::Entity::find()
+    let seen: Vec<(i64, Uuid)> = provider_risk_change::Entity::find()
         .select_only()
+        .column(provider_risk_change::Column::Id)
         .column(provider_risk_change::Column::ProviderId)
         .order_by_asc(provider_risk_change::Column::Id)
         .limit(BATCH)
         .into_tuple()
         .all(db)
         .await?;
-    let mut chosen = oldest;
-    chosen.sort_unstable();
-    chosen.dedup();
-    let seen: Vec<(i64, Uuid)> = if chosen.is_empty() {
-        Vec::new()
-    } else {
-        provider_risk_change::Entity::find()
-            .select_only()
-            .column(provider_risk_change::Column::Id)
-            .column(provider_risk_change::Column::ProviderId)
-            .filter(provider_risk_change::Column::ProviderId.is_in(chosen))
-            .order_by_asc(provider_risk_change::Column::Id)
-            .limit(SEEN_MAX)
-            .into_tuple()
-            .all(db)
-            .await?
-    };
     let expired: Vec<Uuid> = provider_risk::Entity::find()
         .select_only()
         .column(provider_risk::Column::ProviderId)
