@@ -70,7 +70,7 @@ pub struct ListFilter {
 }
 
 /// `%q%` for LIKE, lower case, with `\`, `%` and `_` escaped (`ESCAPE '\'`).
-pub fn like_pattern(q: &str) -> String {
+fn like_pattern(q: &str) -> String {
     let escaped = q
         .trim()
         .to_lowercase()
@@ -80,6 +80,16 @@ pub fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// `lower(column) LIKE pattern`, for a pattern from [`like_pattern`].
+fn lower_like(column: Expr, pattern: &str) -> Expr {
+    Expr::expr(Func::lower(column)).like(LikeExpr::new(pattern).escape('\\'))
+}
+
+/// Whether `column` contains `q`, whatever the case (`%` and `_` in `q` are plain characters).
+pub fn contains(column: Expr, q: &str) -> Expr {
+    lower_like(column, &like_pattern(q))
+}
+
 /// The providers of the scope that pass the filter, in no particular order.
 fn matching(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
     let mut select = scope.apply(provider::Entity::find());
@@ -87,14 +97,8 @@ fn matching(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
         let pattern = like_pattern(q);
         let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
         let mut any = Condition::any()
-            .add(
-                Expr::expr(Func::lower(Expr::col(provider::Column::Name)))
-                    .like(LikeExpr::new(&pattern).escape('\\')),
-            )
-            .add(
-                Expr::expr(Func::lower(Expr::col(provider::Column::City)))
-                    .like(LikeExpr::new(&pattern).escape('\\')),
-            );
+            .add(lower_like(Expr::col(provider::Column::Name), &pattern))
+            .add(lower_like(Expr::col(provider::Column::City), &pattern));
         if !digits.is_empty() && digits.len() == q.chars().filter(|c| !c.is_whitespace()).count() {
             any = any.add(provider::Column::KvkNumber.starts_with(digits));
         }

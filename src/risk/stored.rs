@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement, UnionType,
+    Alias, Expr, ExprTrait, Func, IntoIden, JoinType, Order, Query, SelectStatement, UnionType,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -42,22 +42,24 @@ fn usable(q: &mut SelectStatement, t: &Alias, weights: &str, now: DateTime<Utc>)
     let col = |c: provider_risk::Column| Expr::col((t.clone(), c));
     q.and_where(col(provider_risk::Column::ValidUntil).gt(now))
         .and_where(col(provider_risk::Column::Weights).eq(weights))
-        .and_where(
-            Expr::exists(
-                Query::select()
-                    .expr(Expr::val(1))
-                    .from(provider_risk_change::Entity)
-                    .and_where(
-                        Expr::col((
-                            provider_risk_change::Entity,
-                            provider_risk_change::Column::ProviderId,
-                        ))
-                        .equals((t.clone(), provider_risk::Column::ProviderId)),
-                    )
-                    .to_owned(),
+        .and_where(logged_as_changed(t.clone()).not());
+}
+
+/// Whether the change log holds an entry for the provider of the kept score in table `t`.
+fn logged_as_changed(t: impl IntoIden) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(provider_risk_change::Entity)
+            .and_where(
+                Expr::col((
+                    provider_risk_change::Entity,
+                    provider_risk_change::Column::ProviderId,
+                ))
+                .equals((t, provider_risk::Column::ProviderId)),
             )
-            .not(),
-        );
+            .to_owned(),
+    )
 }
 
 fn in_region(q: &mut SelectStatement, t: &Alias, region: &str) {
@@ -195,19 +197,7 @@ pub async fn for_providers<C: ConnectionTrait>(
     // The rows by primary key, whether usable decided here: given "valid_until > $1" a generic
     // plan (PostgreSQL, `db::begin_read`) ANDed the 50 keys with the index of all 20,000 scores
     // still valid.
-    let logged = Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(provider_risk_change::Entity)
-            .and_where(
-                Expr::col((
-                    provider_risk_change::Entity,
-                    provider_risk_change::Column::ProviderId,
-                ))
-                .equals((provider_risk::Entity, provider_risk::Column::ProviderId)),
-            )
-            .to_owned(),
-    );
+    let logged = logged_as_changed(provider_risk::Entity);
     type Kept = (Uuid, i32, String, DateTime<Utc>, String, bool);
     let rows: Vec<Kept> = provider_risk::Entity::find()
         .select_only()

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
     PaginatorTrait, PartialModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
@@ -102,14 +102,14 @@ fn matching(scope: &Scope, filter: &ListFilter, today: NaiveDate) -> Select<sign
     }
     if let Some(name) = &filter.provider_name {
         use sea_orm::sea_query::ExprTrait;
-        let pattern = crate::providers::queries::like_pattern(name);
-        let like = |column: Expr| {
-            Expr::expr(Func::lower(column)).like(LikeExpr::new(&pattern).escape('\\'))
-        };
+        let contains = crate::providers::queries::contains;
         let mut registered = Query::select()
             .column(provider::Column::Id)
             .from(provider::Entity)
-            .and_where(like(Expr::col((provider::Entity, provider::Column::Name))))
+            .and_where(contains(
+                Expr::col((provider::Entity, provider::Column::Name)),
+                name,
+            ))
             .to_owned();
         if let Scope::Region(code) = scope {
             // A signal's provider is in the signal's region: only the region's providers are
@@ -121,10 +121,10 @@ fn matching(scope: &Scope, filter: &ListFilter, today: NaiveDate) -> Select<sign
         select = select.filter(
             Condition::any()
                 .add(signal::Column::ProviderId.in_subquery(registered))
-                .add(like(Expr::col((
-                    signal::Entity,
-                    signal::Column::ProviderName,
-                )))),
+                .add(contains(
+                    Expr::col((signal::Entity, signal::Column::ProviderName)),
+                    name,
+                )),
         );
     }
     if let Some(reference) = &filter.reference {

@@ -168,7 +168,7 @@ pub async fn list(
         chosen_provider: chosen.map(|(id, name)| ChosenProvider {
             id: id.to_string(),
             name,
-            without_href: without_param(&raw, "provider_id"),
+            without_href: without_param(base, "provider_id"),
         }),
         overdue: filter.overdue,
         open_only: filter.open_only,
@@ -193,19 +193,19 @@ pub async fn list(
     Ok((csrf, state.templates.page("signals/list", &page)?).into_response())
 }
 
-/// `/meldingen` with the query `raw` less the parameter `name` (and the page: the list changes).
-fn without_param(raw: &str, name: &str) -> String {
-    let kept: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
-        .filter(|(key, _)| key != name && key != "page")
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+/// `/meldingen` with `filters` (the query less `page`, as [`page_links`] gives it) less the
+/// parameter `name`.
+fn without_param(filters: &str, name: &str) -> String {
+    let prefix = format!("{name}=");
+    let kept: Vec<&str> = filters
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with(&prefix))
         .collect();
     if kept.is_empty() {
-        return "/meldingen".into();
+        "/meldingen".into()
+    } else {
+        format!("/meldingen?{}", kept.join("&"))
     }
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(kept)
-        .finish();
-    format!("/meldingen?{query}")
 }
 
 /// The `status` value that shows every signal.

@@ -185,3 +185,33 @@ impl Layout {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_layout_fields_carried_around_a_page_are_the_layouts() {
+        let layout = Layout {
+            title: "Titel".into(),
+            user: None,
+            nav: Vec::new(),
+            csrf_token: String::new(),
+            script: None,
+        };
+        let value = serde_json::to_value(&layout).unwrap();
+        let mut fields: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        fields.sort_unstable();
+        let mut carried = LAYOUT_FIELDS.to_vec();
+        carried.sort_unstable();
+        assert_eq!(
+            fields, carried,
+            "Templates::page must carry every field of Layout"
+        );
+    }
+}

@@ -11,34 +11,26 @@ async fn a_connection_left_inside_a_transaction_is_not_handed_out_again() {
     let test_db = TestDb::create().await;
     let db = toezicht::db::connect(&test_db.url).await.unwrap();
     // As a dropped request can: a transaction begun, a statement run, no commit or rollback.
+    macro_rules! left_inside_a_transaction {
+        ($pool:expr, $database:ty) => {{
+            let pool = $pool;
+            let mut conn = pool.acquire().await.unwrap();
+            let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+            sqlx::query("SELECT 1").execute(&mut *tx).await.unwrap();
+            std::mem::forget(tx);
+            drop(conn);
+            for _ in 0..3 {
+                let conn = pool.acquire().await.unwrap();
+                let depth =
+                    <$database as sqlx::Database>::TransactionManager::get_transaction_depth(&conn);
+                assert_eq!(depth, 0, "a pooled connection inside a transaction");
+            }
+        }};
+    }
     if toezicht::db::is_postgres(&db) {
-        let pool = db.get_postgres_connection_pool();
-        let mut conn = pool.acquire().await.unwrap();
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
-        sqlx::query("SELECT 1").execute(&mut *tx).await.unwrap();
-        std::mem::forget(tx);
-        drop(conn);
-        for _ in 0..3 {
-            let conn = pool.acquire().await.unwrap();
-            let depth =
-                <sqlx::Postgres as sqlx::Database>::TransactionManager::get_transaction_depth(
-                    &conn,
-                );
-            assert_eq!(depth, 0, "a pooled connection inside a transaction");
-        }
+        left_inside_a_transaction!(db.get_postgres_connection_pool(), sqlx::Postgres);
     } else {
-        let pool = db.get_sqlite_connection_pool();
-        let mut conn = pool.acquire().await.unwrap();
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
-        sqlx::query("SELECT 1").execute(&mut *tx).await.unwrap();
-        std::mem::forget(tx);
-        drop(conn);
-        for _ in 0..3 {
-            let conn = pool.acquire().await.unwrap();
-            let depth =
-                <sqlx::Sqlite as sqlx::Database>::TransactionManager::get_transaction_depth(&conn);
-            assert_eq!(depth, 0, "a pooled connection inside a transaction");
-        }
+        left_inside_a_transaction!(db.get_sqlite_connection_pool(), sqlx::Sqlite);
     }
     // And the read snapshots that pages begin work on every connection.
     for _ in 0..10 {
