@@ -8,6 +8,7 @@ mod demo_visits_data;
 pub mod entities;
 pub mod fixtures;
 pub mod generate;
+pub mod sqlite_plans;
 mod write;
 
 pub use write::{WriteTxn, begin_write};
@@ -55,9 +56,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .row_buffer_size(1024)
             })
             .map_sqlx_sqlite_pool_opts(|pool| {
-                pool.after_release(|conn, _| {
-                    Box::pin(async move { Ok(no_open_transaction::<sqlx::Sqlite>(conn)) })
-                })
+                pool.after_connect(|conn, _| Box::pin(sqlite_plans::keep_plans(conn)))
+                    .after_release(|conn, _| {
+                        Box::pin(async move { Ok(no_open_transaction::<sqlx::Sqlite>(conn)) })
+                    })
             });
     } else {
         // Measured on the national data set with 32 concurrent requests on two cores: 8

@@ -1,6 +1,6 @@
 //! A connection given back to the pool inside a transaction (a request that went away while a
 //! statement of its transaction ran) is closed, not handed to the next request still inside that
-//! transaction.
+//! transaction; and every SQLite connection keeps the plans it prepared (`db::sqlite_plans`).
 use sea_orm::ConnectionTrait;
 use sqlx_core::transaction::TransactionManager;
 
@@ -31,6 +31,19 @@ async fn a_connection_left_inside_a_transaction_is_not_handed_out_again() {
         left_inside_a_transaction!(db.get_postgres_connection_pool(), sqlx::Postgres);
     } else {
         left_inside_a_transaction!(db.get_sqlite_connection_pool(), sqlx::Sqlite);
+        // Every SQLite connection keeps the plans it prepared (`db::sqlite_plans`): without it
+        // each page and each search would be parsed and planned anew on every request.
+        let pool = db.get_sqlite_connection_pool();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = pool.acquire().await.unwrap();
+            assert!(
+                toezicht::db::sqlite_plans::keeps_plans(&mut conn)
+                    .await
+                    .unwrap()
+            );
+            held.push(conn);
+        }
     }
     // And the read snapshots that pages begin work on every connection.
     for _ in 0..10 {
