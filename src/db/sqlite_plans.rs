@@ -34,9 +34,13 @@ async fn qpsg(conn: &mut SqliteConnection, value: c_int) -> Result<bool, sqlx::E
     }
 }
 
-/// For every new connection (`db::connect`).
+/// For every new connection (`db::connect`). A connection on which SQLite would not switch it on
+/// is still used (only slower), but said so in the log.
 pub async fn keep_plans(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    qpsg(conn, 1).await.map(|_| ())
+    if !qpsg(conn, 1).await? {
+        tracing::warn!("SQLite did not switch on QPSG: statements are prepared anew when rebound");
+    }
+    Ok(())
 }
 
 /// Whether this connection keeps its plans (for the tests).
