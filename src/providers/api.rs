@@ -273,16 +273,28 @@ pub async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<ProviderView>>> {
     let paging = Paging::new(query.page, query.per_page)?;
-    // One snapshot for the count, the page, its contracts and risks (`db::begin_read`).
+    // One snapshot for the page and the risks computed on the spot, if any (`db::begin_read`).
     let txn = crate::db::begin_read(&state.db).await?;
-    let (items, total) = queries::list(&txn, &Scope::of(&user), &query.filter(), paging).await?;
-    let ids: Vec<_> = items.iter().map(|p| p.id).collect();
-    let mut contracts = queries::contracts(&txn, &ids).await?;
-    let mut items: Vec<_> = items
-        .into_iter()
-        .map(|p| ProviderView::new(p, &mut contracts))
-        .collect();
-    with_risk(&txn, &state, &user, &mut items).await?;
+    let (listed, total) =
+        queries::list_detailed(&txn, &Scope::of(&user), &query.filter(), paging).await?;
+    let mut kept = Vec::with_capacity(listed.len());
+    let mut items = Vec::with_capacity(listed.len());
+    for row in listed {
+        kept.push((row.provider.id, row.kept));
+        items.push(ProviderView::with_contracts(row.provider, row.contracts));
+    }
+    // A provider user's views keep `null` (see `with_risk`).
+    if user.role != Role::Provider {
+        let weights = &state.config.risk_weights;
+        let mut risks: std::collections::HashMap<_, _> =
+            crate::risk::stored::resolve(&txn, weights, kept, chrono::Utc::now())
+                .await?
+                .into_iter()
+                .collect();
+        for view in &mut items {
+            view.risk = risks.remove(&view.id);
+        }
+    }
     txn.commit().await?;
     Ok(Json(Page::new(items, total, paging)))
 }

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    QueryTrait, Select, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -130,11 +131,15 @@ fn matching(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
     select
 }
 
-/// In the register's order: by name, whatever its case.
+/// In the register's order: by name, whatever its case. (Qualified, as the page joins the kept
+/// risk scores, which have a name too.)
 fn by_name(select: Select<provider::Entity>) -> Select<provider::Entity> {
     select
         .order_by(
-            Expr::expr(Func::lower(Expr::col(provider::Column::Name))),
+            Expr::expr(Func::lower(Expr::col((
+                provider::Entity,
+                provider::Column::Name,
+            )))),
             Order::Asc,
         )
         .order_by_asc(provider::Column::Id)
@@ -144,6 +149,29 @@ fn filtered(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
     by_name(matching(scope, filter))
 }
 
+/// The page's providers chosen by id (in the list's order), and the ids of the whole list (to
+/// count).
+fn page_of(
+    scope: &Scope,
+    filter: &ListFilter,
+    paging: Paging,
+) -> (Select<provider::Entity>, Select<provider::Entity>) {
+    // Counted and chosen by id from the index on (region, lower(name), id, name, city), which
+    // holds what the filter and the order read; only the page's rows are read whole. The count
+    // comes with the page, in one statement (`db::paged`).
+    let ids = filtered(scope, filter)
+        .select_only()
+        .column(provider::Column::Id)
+        .offset(paging.offset())
+        .limit(paging.per_page)
+        .into_query();
+    let page = by_name(provider::Entity::find().filter(provider::Column::Id.in_subquery(ids)));
+    let all = matching(scope, filter)
+        .select_only()
+        .column(provider::Column::Id);
+    (page, all)
+}
+
 /// One page of the list, sorted by name, with the total count.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
@@ -151,23 +179,48 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<provider::Model>, u64)> {
-    // Counted and chosen by id from the index on (region, lower(name), id, name, city), which
-    // holds what the filter and the order read; only the page's rows are read whole.
-    let total = matching(scope, filter)
-        .select_only()
-        .column(provider::Column::Id)
-        .count(db)
-        .await?;
-    let page = filtered(scope, filter)
-        .select_only()
-        .column(provider::Column::Id)
-        .offset(paging.offset())
-        .limit(paging.per_page)
-        .into_query();
-    let items = by_name(provider::Entity::find().filter(provider::Column::Id.in_subquery(page)))
-        .all(db)
-        .await?;
-    Ok((items, total))
+    let (page, all) = page_of(scope, filter, paging);
+    crate::db::paged::with_total(db, page, all).await
+}
+
+/// A provider of the register's page with what the API shows beside it.
+pub struct Listed {
+    pub provider: provider::Model,
+    /// The contracting municipalities, sorted by code.
+    pub contracts: Vec<String>,
+    /// Its kept risk score, usable or not (`risk::stored`).
+    pub kept: Option<crate::risk::stored::Kept>,
+}
+
+impl FromQueryResult for Listed {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        let contracts: Option<String> = row.try_get(pre, "contract_codes")?;
+        Ok(Listed {
+            provider: provider::Model::from_query_result(row, pre)?,
+            contracts: contracts
+                .map(|codes| codes.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
+            kept: crate::risk::stored::Kept::from_row(row)?,
+        })
+    }
+}
+
+/// [`list`] with each provider's contracts and kept risk score, read in the same statement as
+/// the page and its total: the API's page of 50 took four statements and 100 rows more.
+pub async fn list_detailed<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    filter: &ListFilter,
+    paging: Paging,
+) -> AppResult<(Vec<Listed>, u64)> {
+    let (page, all) = page_of(scope, filter, paging);
+    // Municipality codes (GM and four digits) hold no comma. `string_agg` with an ordered
+    // argument: PostgreSQL, and SQLite since 3.44.
+    let contracts = Expr::cust(
+        r#"(SELECT string_agg("c"."municipality_code", ',' ORDER BY "c"."municipality_code") FROM "provider_contracts" AS "c" WHERE "c"."provider_id" = "providers"."id")"#,
+    );
+    let page = crate::risk::stored::with_kept(page.expr_as(contracts, "contract_codes"));
+    crate::db::paged::with_total(db, page, all).await
 }
 
 /// The whole filtered list (for CSV export).

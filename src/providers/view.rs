@@ -45,9 +45,15 @@ pub struct ProviderView {
 
 impl ProviderView {
     pub fn new(model: provider::Model, contracts: &mut HashMap<Uuid, Vec<String>>) -> Self {
+        let contracts = contracts.remove(&model.id).unwrap_or_default();
+        Self::with_contracts(model, contracts)
+    }
+
+    /// The view of `model`, contracted by `contracts` (sorted by code); `risk` still `null`.
+    pub fn with_contracts(model: provider::Model, contracts: Vec<String>) -> Self {
         let services = services_of(&model);
         ProviderView {
-            contract_municipalities: contracts.remove(&model.id).unwrap_or_default(),
+            contract_municipalities: contracts,
             id: model.id,
             name: model.name,
             kvk_number: model.kvk_number,

@@ -14,13 +14,13 @@ use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, IntoIden, JoinType, Order, Query, SelectStatement, UnionType,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, QueryTrait, Select, Set,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::db::entities::{provider_risk, provider_risk_change};
+use crate::db::entities::{provider, provider_risk, provider_risk_change};
 use crate::error::{AppError, AppResult};
 use crate::risk::inputs::{Selection, gather, horizons};
 use crate::risk::score::{Factor, Risk, level_of, score};
@@ -182,6 +182,68 @@ async fn stale_in_region<C: ConnectionTrait>(
     Ok(ids)
 }
 
+/// A provider's kept score as read, before it is known to be usable.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub score: i32,
+    pub factors: String,
+    pub valid_until: DateTime<Utc>,
+    pub weights: String,
+    /// Whether the change log holds an entry for the provider.
+    pub logged: bool,
+}
+
+impl Kept {
+    /// The kept score as the risk a reader with `weights` (as [`fingerprint`]) sees at `now`, if
+    /// it may be used: still valid, of the same weights, not logged as changed, and readable.
+    fn usable(&self, fp: &str, now: DateTime<Utc>) -> Option<Risk> {
+        if self.valid_until <= now || self.weights != fp || self.logged {
+            return None;
+        }
+        // A kept explanation that cannot be read is computed again instead.
+        let factors = serde_json::from_str::<Vec<Factor>>(&self.factors).ok()?;
+        let score = u32::try_from(self.score).unwrap_or(0);
+        Some(Risk {
+            score,
+            level: level_of(score).to_string(),
+            factors,
+        })
+    }
+
+    /// The kept score that [`with_kept`] added to a row, if the provider has one.
+    pub fn from_row(row: &QueryResult) -> Result<Option<Kept>, DbErr> {
+        let Some(score) = row.try_get::<Option<i32>>("", "kept_score")? else {
+            return Ok(None);
+        };
+        Ok(Some(Kept {
+            score,
+            factors: row.try_get("", "kept_factors")?,
+            valid_until: row.try_get("", "kept_valid_until")?,
+            weights: row.try_get("", "kept_weights")?,
+            logged: row.try_get("", "kept_logged")?,
+        }))
+    }
+}
+
+/// `select` of providers with each one's kept score beside it (`kept_*`, read by
+/// [`Kept::from_row`]): the register's page reads its rows and their scores in one statement.
+pub fn with_kept(mut select: Select<provider::Entity>) -> Select<provider::Entity> {
+    let k = Alias::new("kept");
+    let col = |c: provider_risk::Column| Expr::col((k.clone(), c));
+    QueryTrait::query(&mut select).join_as(
+        JoinType::LeftJoin,
+        provider_risk::Entity,
+        k.clone(),
+        col(provider_risk::Column::ProviderId).equals((provider::Entity, provider::Column::Id)),
+    );
+    select
+        .expr_as(col(provider_risk::Column::Score), "kept_score")
+        .expr_as(col(provider_risk::Column::Factors), "kept_factors")
+        .expr_as(col(provider_risk::Column::ValidUntil), "kept_valid_until")
+        .expr_as(col(provider_risk::Column::Weights), "kept_weights")
+        .expr_as(logged_as_changed(k), "kept_logged")
+}
+
 /// The risk of each of these providers (that exists), in no particular order: kept where usable,
 /// computed for the rest.
 pub async fn for_providers<C: ConnectionTrait>(
@@ -193,13 +255,12 @@ pub async fn for_providers<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let fp = fingerprint(weights);
     // The rows by primary key, whether usable decided here: given "valid_until > $1" a generic
     // plan (PostgreSQL, `db::begin_read`) ANDed the 50 keys with the index of all 20,000 scores
     // still valid.
     let logged = logged_as_changed(provider_risk::Entity);
-    type Kept = (Uuid, i32, String, DateTime<Utc>, String, bool);
-    let rows: Vec<Kept> = provider_risk::Entity::find()
+    type Row = (Uuid, i32, String, DateTime<Utc>, String, bool);
+    let rows: Vec<Row> = provider_risk::Entity::find()
         .select_only()
         .columns([
             provider_risk::Column::ProviderId,
@@ -213,30 +274,39 @@ pub async fn for_providers<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    let mut risks = Vec::with_capacity(ids.len());
-    for (id, score, factors, valid_until, weights_of, logged) in rows {
-        if valid_until <= now || weights_of != fp || logged {
-            continue;
-        }
-        // A kept explanation that cannot be read is computed again instead.
-        if let Ok(factors) = serde_json::from_str::<Vec<Factor>>(&factors) {
-            let score = u32::try_from(score).unwrap_or(0);
-            risks.push((
-                id,
-                Risk {
-                    score,
-                    level: level_of(score).to_string(),
-                    factors,
-                },
-            ));
+    let kept = rows
+        .into_iter()
+        .map(|(id, score, factors, valid_until, weights, logged)| {
+            let kept = Kept {
+                score,
+                factors,
+                valid_until,
+                weights,
+                logged,
+            };
+            (id, Some(kept))
+        })
+        .collect();
+    resolve(db, weights, kept, now).await
+}
+
+/// The risk of each provider from its kept score where that is usable, computed for the rest
+/// (ids without a kept row included); in no particular order, only providers that exist.
+pub async fn resolve<C: ConnectionTrait>(
+    db: &C,
+    weights: &RiskWeights,
+    kept: Vec<(Uuid, Option<Kept>)>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(Uuid, Risk)>> {
+    let fp = fingerprint(weights);
+    let mut risks = Vec::with_capacity(kept.len());
+    let mut rest = Vec::new();
+    for (id, kept) in kept {
+        match kept.and_then(|k| k.usable(&fp, now)) {
+            Some(risk) => risks.push((id, risk)),
+            None => rest.push(id),
         }
     }
-    let found: HashSet<Uuid> = risks.iter().map(|(id, _)| *id).collect();
-    let rest: Vec<Uuid> = ids
-        .iter()
-        .copied()
-        .filter(|id| !found.contains(id))
-        .collect();
     if !rest.is_empty() {
         for (provider, inputs) in gather(db, &Selection::Ids(&rest), now).await? {
             risks.push((provider.id, score(&inputs, weights)));

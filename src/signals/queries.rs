@@ -6,8 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
-    PaginatorTrait, PartialModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    Set,
+    PartialModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 use uuid::Uuid;
 
@@ -169,8 +168,8 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<signal::Model>, u64)> {
-    let (page, total) = page(db, scope, filter, paging).await?;
-    Ok((page.all(db).await?, total))
+    let (page, matching) = page(scope, filter, paging);
+    crate::db::paged::with_total(db, page, matching).await
 }
 
 /// [`list`] with only the columns of `M` (the staff list's rows).
@@ -184,23 +183,18 @@ where
     C: ConnectionTrait,
     M: PartialModelTrait + Send + Sync,
 {
-    let (page, total) = page(db, scope, filter, paging).await?;
-    Ok((page.into_partial_model::<M>().all(db).await?, total))
+    let (page, matching) = page(scope, filter, paging);
+    crate::db::paged::with_total(db, M::select_cols(page.select_only()), matching).await
 }
 
-/// The total, and the query of the page's rows in the list's order.
-async fn page<C: ConnectionTrait>(
-    db: &C,
+/// The query of the page's rows in the list's order, and the ids of the whole list (to count:
+/// the count comes with the page, in one statement, `db::paged`).
+fn page(
     scope: &Scope,
     filter: &ListFilter,
     paging: Paging,
-) -> AppResult<(Select<signal::Entity>, u64)> {
+) -> (Select<signal::Entity>, Select<signal::Entity>) {
     let today = dutch_date(Utc::now());
-    let total = matching(scope, filter, today)
-        .select_only()
-        .column(signal::Column::Id)
-        .count(db)
-        .await?;
     let ids = in_list_order(matching(scope, filter, today), filter)
         .select_only()
         .column(signal::Column::Id)
@@ -211,7 +205,10 @@ async fn page<C: ConnectionTrait>(
         signal::Entity::find().filter(signal::Column::Id.in_subquery(ids)),
         filter,
     );
-    Ok((page, total))
+    let all = matching(scope, filter, today)
+        .select_only()
+        .column(signal::Column::Id);
+    (page, all)
 }
 
 /// The whole filtered list for an export, at most `limit` signals.
