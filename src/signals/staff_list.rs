@@ -1,7 +1,5 @@
 //! `/meldingen`: the region's signals for its inspectors (admins: all): the open ones urgent and
 //! old first, a view with closed ones newest first.
-use std::collections::HashMap;
-
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -36,10 +34,20 @@ struct Listed {
     status: String,
     priority: String,
     category: String,
-    provider_id: Option<Uuid>,
     provider_name: Option<String>,
+    /// The provider's name in the register now (the signal keeps the name it was filed with),
+    /// read in the page's statement.
+    #[sea_orm(from_expr = "current_provider_name()")]
+    current_provider_name: Option<String>,
     received_at: DateTime<Utc>,
     triage_due: NaiveDate,
+}
+
+/// `(SELECT name FROM providers WHERE id = signals.provider_id)`.
+fn current_provider_name() -> sea_orm::sea_query::Expr {
+    sea_orm::sea_query::Expr::cust(
+        r#"(SELECT "p"."name" FROM "providers" AS "p" WHERE "p"."id" = "signals"."provider_id")"#,
+    )
 }
 
 #[derive(Serialize)]
@@ -125,8 +133,6 @@ pub async fn list(
         },
         None => None,
     };
-    let ids: Vec<Uuid> = items.iter().filter_map(|s| s.provider_id).collect();
-    let names: HashMap<Uuid, String> = provider_names(&txn, &ids).await?.into_iter().collect();
     txn.commit().await?;
     let rows = items
         .iter()
@@ -135,8 +141,8 @@ pub async fn list(
             reference: s.reference.clone(),
             received: date_nl(dutch_date(s.received_at)),
             provider: s
-                .provider_id
-                .and_then(|id| names.get(&id).cloned())
+                .current_provider_name
+                .clone()
                 .or_else(|| s.provider_name.clone())
                 .unwrap_or_default(),
             category: label_of(&s.category, Category::parse, Category::label_nl),
