@@ -267,6 +267,18 @@ async fn the_list_is_sorted_by_name_searchable_filterable_and_paged() {
         ),
         (json!(4), json!(1), json!(50))
     );
+    // Each row with its contracts (sorted by code) and, for staff, its risk score: read in the
+    // page's own statement.
+    let bloem = &all["items"][1];
+    assert_eq!(
+        bloem["contract_municipalities"],
+        json!(["GM0153", "GM0164"])
+    );
+    assert!(bloem["risk"]["score"].is_u64(), "{bloem}");
+    assert_eq!(
+        all["items"][0]["contract_municipalities"],
+        json!(["GM0153"])
+    );
 
     let get = |q: &str| {
         let app = &app;
@@ -310,6 +322,12 @@ async fn the_list_is_sorted_by_name_searchable_filterable_and_paged() {
             page2["per_page"].clone()
         ),
         (json!(4), json!(2), json!(2))
+    );
+    let past_the_end = get("per_page=2&page=3").await;
+    assert_eq!(
+        (past_the_end["items"].clone(), past_the_end["total"].clone()),
+        (json!([]), json!(4)),
+        "a page past the end still tells the total"
     );
 
     let (status, body) = problem(

@@ -1174,3 +1174,39 @@ async fn signals_follow_their_provider_or_municipality_to_another_region() {
         .unwrap();
     assert_eq!(seen["total"], 1);
 }
+
+#[tokio::test]
+async fn the_list_pages_with_its_total_also_past_the_end() {
+    let app = TestApp::spawn().await;
+    for _ in 0..3 {
+        file(&app, &signal_body(None)).await;
+    }
+    let twente = app.inspector_token("GG1106").await;
+    let page = |n: u32| {
+        let (app, twente) = (&app, twente.clone());
+        async move {
+            app.get(
+                &format!("/api/v1/signals?per_page=2&page={n}"),
+                Some(&twente),
+            )
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()
+        }
+    };
+    let second = page(2).await;
+    assert_eq!(
+        (
+            second["items"].as_array().map(Vec::len),
+            second["total"].clone()
+        ),
+        (Some(1), json!(3))
+    );
+    let past = page(3).await;
+    assert_eq!(
+        (past["items"].clone(), past["total"].clone()),
+        (json!([]), json!(3)),
+        "a page past the end still tells the total"
+    );
+}
