@@ -284,7 +284,8 @@ pub fn event(
     actor: Option<Uuid>,
 ) -> signal_event::ActiveModel {
     signal_event::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        // Time-ordered, as a signal's id (`create::file`): history is only ever appended.
+        id: Set(Uuid::now_v7()),
         signal_id: Set(signal_id),
         status: Set(status.as_str().to_string()),
         at: Set(at),

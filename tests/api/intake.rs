@@ -80,3 +80,29 @@ async fn filings_written_together_each_get_their_own_number_and_a_bad_one_fails_
         "each with its first history entry"
     );
 }
+
+#[tokio::test]
+async fn a_filing_gets_a_time_ordered_id_and_so_does_its_history() {
+    let app = TestApp::spawn().await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let response = app
+            .post_json("/api/v1/signals", &crate::signals::signal_body(None), None)
+            .await;
+        assert_eq!(response.status(), 201);
+    }
+    for row in signal::Entity::find().all(&app.db).await.unwrap() {
+        ids.push((row.received_at, row.id));
+    }
+    ids.sort();
+    // Version 7: the id grows with the time of filing, so the indexes on it are added to at
+    // their end (`signals::create`).
+    assert!(
+        ids.iter().all(|(_, id)| id.get_version_num() == 7),
+        "{ids:?}"
+    );
+    assert!(ids.windows(2).all(|w| w[0].1 < w[1].1), "{ids:?}");
+    let events = signal_event::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|e| e.id.get_version_num() == 7));
+}
