@@ -303,6 +303,11 @@ async fn the_list_is_sorted_by_name_searchable_filterable_and_paged() {
     );
     assert_eq!(names(&get("q=hengelo").await), ["bloem Thuiszorg"], "city");
     assert_eq!(
+        names(&get("q=THUISZ").await),
+        ["bloem Thuiszorg"],
+        "whatever the case of the search"
+    );
+    assert_eq!(
         names(&get("q=%25").await),
         Vec::<String>::new(),
         "a % is searched literally"
