@@ -273,10 +273,12 @@ pub async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<ProviderView>>> {
     let paging = Paging::new(query.page, query.per_page)?;
-    // One snapshot for the page and the risks computed on the spot, if any (`db::begin_read`).
-    let txn = crate::db::begin_read(&state.db).await?;
+    // The page, its total, contracts and kept scores are one statement, so they agree without a
+    // read transaction around them (README "Performance"). A score that must be computed on the
+    // spot reads its inputs as they are then, as a provider's own page does.
+    let db = &state.db;
     let (listed, total) =
-        queries::list_detailed(&txn, &Scope::of(&user), &query.filter(), paging).await?;
+        queries::list_detailed(db, &Scope::of(&user), &query.filter(), paging).await?;
     let mut kept = Vec::with_capacity(listed.len());
     let mut items = Vec::with_capacity(listed.len());
     for row in listed {
@@ -287,7 +289,7 @@ pub async fn list(
     if user.role != Role::Provider {
         let weights = &state.config.risk_weights;
         let mut risks: std::collections::HashMap<_, _> =
-            crate::risk::stored::resolve(&txn, weights, kept, chrono::Utc::now())
+            crate::risk::stored::resolve(db, weights, kept, chrono::Utc::now())
                 .await?
                 .into_iter()
                 .collect();
@@ -295,7 +297,6 @@ pub async fn list(
             view.risk = risks.remove(&view.id);
         }
     }
-    txn.commit().await?;
     Ok(Json(Page::new(items, total, paging)))
 }
 

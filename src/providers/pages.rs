@@ -114,9 +114,8 @@ pub async fn list(
     let (query, status) = list_query(raw.as_deref().unwrap_or_default())?;
     let paging = Paging::new(query.page, query.per_page)?;
     let filter = query.filter();
-    let txn = crate::db::begin_read(&state.db).await?;
-    let (items, total) = queries::list(&txn, &scope, &filter, paging).await?;
-    txn.commit().await?;
+    // The page and its total are one statement (`db::paged`): no read transaction needed.
+    let (items, total) = queries::list(&state.db, &scope, &filter, paging).await?;
     let index = municipality_index(&state.db).await?;
     let rows = items
         .iter()
