@@ -106,7 +106,8 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 
 /// Begins a transaction that only reads, so that all its reads see one snapshot: a page whose
-/// numbers must agree (the dashboard's figures, a list's total and its rows). On PostgreSQL it is `REPEATABLE READ` (one
+/// numbers, read by several statements, must agree (the dashboard's figures; a list reads its
+/// total and rows in one statement, `db::paged`, and needs none). On PostgreSQL it is `REPEATABLE READ` (one
 /// snapshot for the whole transaction, not one per statement) and plans its statements once per
 /// connection (`plan_cache_mode = force_generic_plan`): these statements are the same for every
 /// region and day, and planning them anew on every request, PostgreSQL's choice for statements
