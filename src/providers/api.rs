@@ -13,6 +13,7 @@ use crate::providers::input::{self, RawProvider};
 use crate::providers::queries::{self, ListFilter, Scope};
 use crate::providers::view::{ProviderView, PublicProvider};
 use crate::regions::queries::municipality_index;
+use crate::risk::stored::Kept;
 use crate::web::current_user::CurrentUser;
 use crate::web::json::ApiJson;
 use crate::web::pagination::{Page, Paging};
@@ -188,28 +189,31 @@ async fn view_of(
 ) -> AppResult<ProviderView> {
     let mut contracts = queries::contracts(&state.db, &[model.id]).await?;
     let mut views = vec![ProviderView::new(model, &mut contracts)];
-    with_risk(&state.db, state, user, &mut views).await?;
+    with_risk(state, user, &mut views, None).await?;
     views.into_iter().next().ok_or(AppError::NotFound)
 }
 
-/// Fills in `risk` for staff. A provider user's views keep `null`: the score counts signals,
-/// and a provider must never learn about signals (not even that there are some).
-async fn with_risk<C: sea_orm::ConnectionTrait>(
-    db: &C,
+/// Fills in `risk` for staff, from the kept scores already read with the views (`kept`, one per
+/// view) or else read now. A provider user's views keep `null`: the score counts signals, and a
+/// provider must never learn about signals (not even that there are some).
+async fn with_risk(
     state: &AppState,
     user: &CurrentUser,
     views: &mut [ProviderView],
+    kept: Option<Vec<(uuid::Uuid, Option<Kept>)>>,
 ) -> AppResult<()> {
     if user.role == Role::Provider {
         return Ok(());
     }
-    let ids: Vec<_> = views.iter().map(|v| v.id).collect();
-    let weights = &state.config.risk_weights;
-    let mut risks: std::collections::HashMap<_, _> =
-        crate::risk::for_providers(db, weights, &ids, chrono::Utc::now())
-            .await?
-            .into_iter()
-            .collect();
+    let (db, weights, now) = (&state.db, &state.config.risk_weights, chrono::Utc::now());
+    let risks = match kept {
+        Some(kept) => crate::risk::stored::resolve(db, weights, kept, now).await?,
+        None => {
+            let ids: Vec<_> = views.iter().map(|v| v.id).collect();
+            crate::risk::for_providers(db, weights, &ids, now).await?
+        }
+    };
+    let mut risks: std::collections::HashMap<_, _> = risks.into_iter().collect();
     for view in views {
         view.risk = risks.remove(&view.id);
     }
@@ -276,27 +280,15 @@ pub async fn list(
     // The page, its total, contracts and kept scores are one statement, so they agree without a
     // read transaction around them (README "Performance"). A score that must be computed on the
     // spot reads its inputs as they are then, as a provider's own page does.
-    let db = &state.db;
     let (listed, total) =
-        queries::list_detailed(db, &Scope::of(&user), &query.filter(), paging).await?;
+        queries::list_detailed(&state.db, &Scope::of(&user), &query.filter(), paging).await?;
     let mut kept = Vec::with_capacity(listed.len());
     let mut items = Vec::with_capacity(listed.len());
     for row in listed {
         kept.push((row.provider.id, row.kept));
         items.push(ProviderView::with_contracts(row.provider, row.contracts));
     }
-    // A provider user's views keep `null` (see `with_risk`).
-    if user.role != Role::Provider {
-        let weights = &state.config.risk_weights;
-        let mut risks: std::collections::HashMap<_, _> =
-            crate::risk::stored::resolve(db, weights, kept, chrono::Utc::now())
-                .await?
-                .into_iter()
-                .collect();
-        for view in &mut items {
-            view.risk = risks.remove(&view.id);
-        }
-    }
+    with_risk(&state, &user, &mut items, Some(kept)).await?;
     Ok(Json(Page::new(items, total, paging)))
 }
 

@@ -200,7 +200,7 @@ impl FromQueryResult for Listed {
             contracts: contracts
                 .map(|codes| codes.split(',').map(str::to_string).collect())
                 .unwrap_or_default(),
-            kept: crate::risk::stored::Kept::from_row(row)?,
+            kept: crate::risk::stored::Kept::from_row(row, pre)?,
         })
     }
 }

@@ -210,17 +210,18 @@ impl Kept {
         })
     }
 
-    /// The kept score that [`with_kept`] added to a row, if the provider has one.
-    pub fn from_row(row: &QueryResult) -> Result<Option<Kept>, DbErr> {
-        let Some(score) = row.try_get::<Option<i32>>("", "kept_score")? else {
+    /// The kept score that [`with_kept`] added to a row (its columns prefixed with `pre`, as
+    /// `FromQueryResult` passes it), if the provider has one.
+    pub fn from_row(row: &QueryResult, pre: &str) -> Result<Option<Kept>, DbErr> {
+        let Some(score) = row.try_get::<Option<i32>>(pre, "kept_score")? else {
             return Ok(None);
         };
         Ok(Some(Kept {
             score,
-            factors: row.try_get("", "kept_factors")?,
-            valid_until: row.try_get("", "kept_valid_until")?,
-            weights: row.try_get("", "kept_weights")?,
-            logged: row.try_get("", "kept_logged")?,
+            factors: row.try_get(pre, "kept_factors")?,
+            valid_until: row.try_get(pre, "kept_valid_until")?,
+            weights: row.try_get(pre, "kept_weights")?,
+            logged: row.try_get(pre, "kept_logged")?,
         }))
     }
 }

@@ -392,3 +392,37 @@ async fn the_provider_filter_finds_signals_by_part_of_the_name() {
         .collect();
     assert_eq!(found, [reference(&at_bezig)]);
 }
+
+#[tokio::test]
+async fn the_list_names_a_provider_as_the_register_does_now() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    let app = TestApp::spawn().await;
+    let anker = app
+        .insert_provider("Thuiszorg Het Anker", "GM0153", "GG1106")
+        .await;
+    let at_anker = file(&app, &signal_body(Some(anker))).await;
+    let unregistered = file(&app, &signal_body(None)).await;
+    // The provider is renamed in the register after the signal came in.
+    let mut renamed = toezicht::db::entities::provider::Entity::find_by_id(anker)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    renamed.name = Set("Thuiszorg De Boei".into());
+    renamed.update(&app.db).await.unwrap();
+    app.add_user("naam@ggd.example", Role::Inspector, Some("GG1106"), None)
+        .await;
+    sign_in_on_page(&app, "naam@ggd.example").await;
+
+    let list = app.get("/meldingen", None).await.text().await.unwrap();
+    assert!(
+        list.contains(at_anker["reference"].as_str().unwrap()),
+        "{list}"
+    );
+    assert!(list.contains("Thuiszorg De Boei"), "{list}");
+    assert!(!list.contains("Thuiszorg Het Anker"), "{list}");
+    // A provider outside the register keeps the name the reporter gave.
+    assert!(list.contains(unregistered["reference"].as_str().unwrap()));
+    assert!(list.contains("Zorg Zonder Register"), "{list}");
+}
