@@ -22,11 +22,13 @@ pub async fn dashboard(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> AppResult<Json<Dashboard>> {
-    let region = super::visible_region(&state.db, &user, &code).await?;
-    // One snapshot, so every figure counts the same data (`db::begin_read`).
+    let code = super::region_code_for(&user, &code)?;
+    // The figures are one statement; the read transaction gives it a plan made once per
+    // connection, and the risk scores computed after it (if any are not kept) the same snapshot
+    // (`db::begin_read`).
     let txn = crate::db::begin_read(&state.db).await?;
-    let dashboard =
-        figures::dashboard(&txn, &state.config.risk_weights, region, Utc::now()).await?;
+    let (dashboard, _) =
+        figures::dashboard(&txn, &state.config.risk_weights, &code, Utc::now(), false).await?;
     txn.commit().await?;
     Ok(Json(dashboard))
 }

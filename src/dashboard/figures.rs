@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect, QueryTrait};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::queries::{self, Clock, Counts, KeyCounts, Regions};
-use super::series;
+use super::queries::{self, Clock, Counts, KeyCounts};
+use super::{one_statement, series};
 use crate::db::entities::region;
 use crate::error::{AppError, AppResult};
 use crate::risk::{self, RiskSummary, RiskWeights};
@@ -97,16 +97,6 @@ pub struct RiskFigures {
     pub top: Vec<RiskSummary>,
 }
 
-/// The most risky providers of a region, highest first, with the configured weights.
-pub async fn top_risks<C: ConnectionTrait>(
-    db: &C,
-    weights: &RiskWeights,
-    region: &str,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<RiskSummary>> {
-    risk::top_for_region(db, weights, region, 10, now).await
-}
-
 pub async fn find_region<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<region::Model> {
     region::Entity::find_by_id(code.to_string())
         .one(db)
@@ -157,16 +147,11 @@ pub fn key_figures(
     )
 }
 
-/// Scores per theme over `[from, to)`: the current framework's themes in order (`null` when
-/// nothing was assessed), then any theme code only older versions had; and the pooled overall.
-pub async fn scores<C: ConnectionTrait>(
-    db: &C,
-    region: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> AppResult<ScoreFigures> {
-    let rows = series::theme_points(db, region, from, to).await?;
-    let mut themes = crate::framework::queries::current_theme_codes(db).await?;
+/// Scores per theme from the sums per theme ([`series::theme_points`]) and the current
+/// framework's theme codes (in order): those themes in order (`null` when nothing was
+/// assessed), then any theme code only older versions had; and the pooled overall.
+pub fn scores(rows: Vec<(String, u64, u64)>, current_themes: &[String]) -> ScoreFigures {
+    let mut themes = current_themes.to_vec();
     for (code, _, _) in &rows {
         if !themes.contains(code) {
             themes.push(code.clone());
@@ -189,24 +174,145 @@ pub async fn scores<C: ConnectionTrait>(
     let (points, assessed) = rows
         .iter()
         .fold((0, 0), |(p, a), (_, rp, ra)| (p + rp, a + ra));
-    Ok(ScoreFigures {
+    ScoreFigures {
         overall_pct: pct(points, assessed),
         by_theme,
-    })
+    }
 }
 
-/// The whole dashboard of one (existing) region.
+/// The parts of the dashboard's statement (`one_statement`), by their `g`; the key counts
+/// number their groups from 0 themselves.
+mod part {
+    pub const SIGNAL_MONTHS: i32 = 100;
+    pub const SCORES: i32 = 101;
+    pub const PREVIOUS_SCORES: i32 = 102;
+    pub const THEMES: i32 = 103;
+    pub const TOP: i32 = 104;
+    pub const STALE: i32 = 105;
+    pub const REGION: i32 = 106;
+}
+
+/// How many providers the ranking shows.
+const TOP_RISKS: usize = 10;
+
+/// The whole dashboard of region `code` (`NotFound` when there is no such region) and, when
+/// `previous_year`, the scores of the year before the last (the page's comparison). Its figures are read in one statement, so they
+/// agree with each other without a transaction, except the risk scores not kept (usually none),
+/// which are computed after it: the caller that wants them to agree too reads inside
+/// `db::begin_read`.
 pub async fn dashboard<C: ConnectionTrait>(
     db: &C,
     weights: &RiskWeights,
-    region: region::Model,
+    code: &str,
     now: DateTime<Utc>,
-) -> AppResult<Dashboard> {
+    previous_year: bool,
+) -> AppResult<(Dashboard, Option<ScoreFigures>)> {
+    use one_statement::Shape;
     let clock = Clock::at(now);
-    let counts = queries::key_counts(db, Regions::One(&region.code), clock).await?;
+    let counts = queries::region_counts_query(clock, code);
+    let top = risk::stored::top_queries(weights, code, TOP_RISKS, now);
+    let mut statement = one_statement::Statement::default();
+    statement.part(
+        region::Entity::find_by_id(code.to_string())
+            .select_only()
+            .column(region::Column::Name)
+            .into_query(),
+        Shape {
+            g: Some(part::REGION),
+            k: Some("name"),
+            ..Shape::default()
+        },
+    );
+    statement.part(
+        counts.statement.clone(),
+        Shape {
+            n: [Some("n0"), Some("n1"), Some("n2")],
+            ..Shape::default()
+        },
+    );
+    statement.part(
+        series::signal_months_query(code, clock),
+        Shape {
+            g: Some(part::SIGNAL_MONTHS),
+            k: Some("month"),
+            k2: Some("category"),
+            n: [Some("n"), None, None],
+            ..Shape::default()
+        },
+    );
+    let theme_sums = |g| Shape {
+        g: Some(g),
+        k: Some("k"),
+        n: [Some("p"), Some("n"), None],
+        ..Shape::default()
+    };
+    statement.part(
+        series::theme_points_query(code, clock.days_ago(365), now),
+        theme_sums(part::SCORES),
+    );
+    if previous_year {
+        statement.part(
+            series::theme_points_query(code, clock.days_ago(730), clock.days_ago(365)),
+            theme_sums(part::PREVIOUS_SCORES),
+        );
+    }
+    statement.part(
+        crate::framework::queries::current_theme_codes_query(),
+        Shape {
+            g: Some(part::THEMES),
+            k: Some("code"),
+            n: [Some("position"), None, None],
+            ..Shape::default()
+        },
+    );
+    statement.part(
+        top.candidates,
+        Shape {
+            g: Some(part::TOP),
+            k: Some("name"),
+            id: Some("provider_id"),
+            n: [Some("score"), None, None],
+            ..Shape::default()
+        },
+    );
+    statement.part(
+        top.stale,
+        Shape {
+            g: Some(part::STALE),
+            id: Some("provider_id"),
+            ..Shape::default()
+        },
+    );
+
+    let (mut count_rows, mut months, mut sums, mut previous_sums) =
+        (vec![], vec![], vec![], vec![]);
+    let (mut themes, mut candidates, mut stale) = (vec![], vec![], vec![]);
+    let mut name = None;
+    for row in statement.rows(db).await? {
+        match row.g {
+            part::SIGNAL_MONTHS => months.push((row.k(), row.k2.unwrap_or_default(), row.n[0])),
+            part::SCORES => sums.push((row.k(), row.n[0], row.n[1])),
+            part::PREVIOUS_SCORES => previous_sums.push((row.k(), row.n[0], row.n[1])),
+            part::THEMES => themes.push((row.n[0], row.k())),
+            part::TOP => {
+                if let Some(id) = row.id {
+                    let score = i32::try_from(row.n[0]).unwrap_or(0);
+                    candidates.push((id, row.k(), score));
+                }
+            }
+            part::STALE => stale.extend(row.id),
+            part::REGION => name = row.k,
+            g => count_rows.push((g, row.n)),
+        }
+    }
+    let name = name.ok_or(AppError::NotFound)?;
+    themes.sort();
+    let themes: Vec<String> = themes.into_iter().map(|(_, code)| code).collect();
+
+    let counts = counts.read(&count_rows, code);
     let (providers, visits, reports, improvement_points, [open, overdue, recent]) =
-        key_figures(&counts, &region.code);
-    let (per_month, by_category) = series::signal_series(db, &region.code, clock).await?;
+        key_figures(&counts, code);
+    let (per_month, by_category) = series::signal_series(months, clock);
     let by_category = Category::ALL
         .iter()
         .map(|c| (c.as_str().to_string(), n(&by_category, c.as_str())))
@@ -215,9 +321,9 @@ pub async fn dashboard<C: ConnectionTrait>(
         .into_iter()
         .map(|(month, count)| MonthCount { month, count })
         .collect();
-    let scores = scores(db, &region.code, clock.days_ago(365), now).await?;
-    let top = top_risks(db, weights, &region.code, now).await?;
-    Ok(Dashboard {
+    let top = risk::stored::rank(db, weights, candidates, stale, TOP_RISKS, now).await?;
+    let previous = previous_year.then(|| scores(series::theme_points(previous_sums), &themes));
+    let dashboard = Dashboard {
         providers,
         visits,
         signals: SignalFigures {
@@ -229,11 +335,12 @@ pub async fn dashboard<C: ConnectionTrait>(
         },
         reports,
         improvement_points,
-        scores,
+        scores: scores(series::theme_points(sums), &themes),
         risk: RiskFigures { top },
         region: RegionRef {
-            code: region.code,
-            name: region.name,
+            code: code.to_string(),
+            name,
         },
-    })
+    };
+    Ok((dashboard, previous))
 }

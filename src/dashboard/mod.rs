@@ -5,6 +5,7 @@ pub mod api;
 pub mod charts;
 pub mod figures;
 pub mod national;
+pub mod one_statement;
 pub mod page_charts;
 pub mod pages;
 pub mod queries;
@@ -38,10 +39,17 @@ pub async fn visible_region(
     user: &CurrentUser,
     code: &str,
 ) -> AppResult<region::Model> {
+    let code = region_code_for(user, code)?;
+    figures::find_region(db, &code).await
+}
+
+/// The code of the region `code` names (as typed: any case, spaces around) when this user may
+/// see that region if it exists; see [`visible_region`].
+pub fn region_code_for(user: &CurrentUser, code: &str) -> AppResult<String> {
     user.require_role(&[Role::Admin, Role::Inspector])?;
     let code = code.trim().to_uppercase();
     if user.role == Role::Inspector && user.region_code.as_deref() != Some(code.as_str()) {
         return Err(AppError::NotFound);
     }
-    figures::find_region(db, &code).await
+    Ok(code)
 }

@@ -7,7 +7,7 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde::Serialize;
 
 use super::figures::key_figures;
-use super::queries::{self, Clock, Regions};
+use super::queries::{self, Clock};
 use crate::app::AppState;
 use crate::db::entities::region;
 use crate::domain::role::Role;
@@ -37,7 +37,7 @@ pub async fn page(
     csrf: CsrfToken,
 ) -> AppResult<Response> {
     user.require_role(&[Role::Admin])?;
-    let counts = queries::key_counts(&state.db, Regions::All, Clock::at(Utc::now())).await?;
+    let counts = queries::key_counts(&state.db, Clock::at(Utc::now())).await?;
     let regions = region::Entity::find()
         .order_by_asc(region::Column::Code)
         .all(&state.db)

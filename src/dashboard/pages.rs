@@ -7,10 +7,9 @@ use serde::Serialize;
 
 use super::figures::{self, Dashboard};
 use super::page_charts::{self, Chart};
-use super::queries::Clock;
 use crate::app::AppState;
 use crate::domain::role::Role;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfToken;
 use crate::web::current_user::CurrentUser;
 use crate::web::templates::Layout;
@@ -119,13 +118,13 @@ pub async fn page(
     csrf: CsrfToken,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    let region = super::visible_region(&state.db, &user, &code).await?;
+    let code = super::region_code_for(&user, &code)?;
     let now = Utc::now();
-    let clock = Clock::at(now);
+    // As the API's dashboard (`api::dashboard`).
     let txn = crate::db::begin_read(&state.db).await?;
-    let previous =
-        figures::scores(&txn, &region.code, clock.days_ago(730), clock.days_ago(365)).await?;
-    let d = figures::dashboard(&txn, &state.config.risk_weights, region, now).await?;
+    let (d, previous) =
+        figures::dashboard(&txn, &state.config.risk_weights, &code, now, true).await?;
+    let previous = previous.ok_or_else(|| AppError::internal("previous year's scores not read"))?;
     txn.commit().await?;
     let linked = user.role == Role::Inspector;
 

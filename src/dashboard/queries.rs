@@ -15,13 +15,6 @@ use crate::signals::rules::SignalStatus;
 /// A count per key (a region code, a category, a month).
 pub type Counts = HashMap<String, u64>;
 
-/// One region (the region page and the API) or all of them (the national overview).
-#[derive(Debug, Clone, Copy)]
-pub enum Regions<'a> {
-    One(&'a str),
-    All,
-}
-
 /// "Now" and the Dutch date of today, fixed once per request so every number agrees.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
@@ -79,24 +72,31 @@ fn read(row: &sea_orm::QueryResult, column: &str) -> AppResult<u64> {
     Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
 }
 
-/// Every count of every group for one region, in one statement: a row per group (`UNION ALL`),
-/// each with the group's number and its counts in columns `n0`, `n1`, … (0 where a group has
-/// fewer). PostgreSQL plans the branches of a union one by one; joining the groups' rows instead
-/// made it search join orders, which cost more than counting.
-async fn one_region<C: ConnectionTrait>(
-    db: &C,
-    groups: Vec<CountGroup>,
-    code: &str,
-) -> AppResult<Vec<u64>> {
-    let width = groups.iter().map(|g| g.counts.len()).max().unwrap_or(0);
-    let sizes: Vec<usize> = groups.iter().map(|g| g.counts.len()).collect();
+/// The most counts a group of [`key_groups`] has: the columns `n0`, `n1`, `n2` of
+/// [`region_counts_query`].
+pub const COUNT_COLUMNS: usize = 3;
+
+/// Every count of the key figures for one region, in one statement: a row per group
+/// (`UNION ALL`), each with the group's number `g` and its counts in columns `n0`, `n1`, `n2`
+/// (0 where a group has fewer), read back by [`RegionCounts::read`]. PostgreSQL plans the
+/// branches of a union one by one; joining the groups' rows instead made it search join orders,
+/// which cost more than counting.
+pub struct RegionCounts {
+    pub statement: SelectStatement,
+    /// How many counts each group has.
+    sizes: Vec<usize>,
+}
+
+pub fn region_counts_query(clock: Clock, code: &str) -> RegionCounts {
+    let groups = key_groups(clock);
+    let sizes = groups.iter().map(|g| g.counts.len()).collect();
     let mut union: Option<SelectStatement> = None;
     for (i, mut group) in groups.into_iter().enumerate() {
         group.query.and_where(group.region.clone().eq(code));
         let mut q = group.query;
         q.expr_as(Expr::val(i as i32), Alias::new("g"));
         let mut counts = group.counts.into_iter();
-        for column in 0..width {
+        for column in 0..COUNT_COLUMNS {
             let count = match counts.next() {
                 Some(condition) => count_of(condition),
                 None => Expr::val(0),
@@ -110,19 +110,29 @@ async fn one_region<C: ConnectionTrait>(
             None => union = Some(q),
         }
     }
-    let Some(union) = union else {
-        return Ok(Vec::new());
-    };
-    let mut by_group: Vec<Vec<u64>> = sizes.iter().map(|n| vec![0; *n]).collect();
-    for row in db.query_all(&union).await? {
-        let g: i32 = row.try_get("", "g")?;
-        if let Some(counts) = usize::try_from(g).ok().and_then(|g| by_group.get_mut(g)) {
-            for (column, n) in counts.iter_mut().enumerate() {
-                *n = read(&row, &format!("n{column}"))?;
+    RegionCounts {
+        statement: union.unwrap_or_else(Query::select),
+        sizes,
+    }
+}
+
+impl RegionCounts {
+    /// The key figures of region `code` from the statement's rows, as (`g`, [`n0`, `n1`, `n2`]).
+    pub fn read(&self, rows: &[(i32, [i64; COUNT_COLUMNS])], code: &str) -> KeyCounts {
+        let mut by_group: Vec<Vec<u64>> = self.sizes.iter().map(|n| vec![0; *n]).collect();
+        for (g, n) in rows {
+            if let Some(counts) = usize::try_from(*g).ok().and_then(|g| by_group.get_mut(g)) {
+                for (count, value) in counts.iter_mut().zip(n) {
+                    *count = u64::try_from(*value).unwrap_or(0);
+                }
             }
         }
+        let counts = by_group
+            .into_iter()
+            .flatten()
+            .map(|n| Counts::from([(code.to_string(), n)]));
+        key_counts_in_order(counts)
     }
-    Ok(by_group.into_iter().flatten().collect())
 }
 
 /// Every count of every group per region: one statement per group, grouped by region.
@@ -307,23 +317,19 @@ fn key_groups(clock: Clock) -> Vec<CountGroup> {
     ]
 }
 
-pub async fn key_counts<C: ConnectionTrait>(
-    db: &C,
-    regions: Regions<'_>,
-    clock: Clock,
-) -> AppResult<KeyCounts> {
-    let groups = key_groups(clock);
-    let counts: Vec<Counts> = match regions {
-        Regions::One(code) => one_region(db, groups, code)
-            .await?
-            .into_iter()
-            .map(|n| Counts::from([(code.to_string(), n)]))
-            .collect(),
-        Regions::All => all_regions(db, groups).await?,
-    };
-    let mut next = counts.into_iter();
+/// The key figures of every region (the national overview): one statement per group, grouped
+/// by region.
+pub async fn key_counts<C: ConnectionTrait>(db: &C, clock: Clock) -> AppResult<KeyCounts> {
+    Ok(key_counts_in_order(
+        all_regions(db, key_groups(clock)).await?.into_iter(),
+    ))
+}
+
+/// The counts of [`key_groups`], in order, as [`KeyCounts`].
+fn key_counts_in_order(counts: impl Iterator<Item = Counts>) -> KeyCounts {
+    let mut next = counts;
     let mut take = || next.next().unwrap_or_default();
-    Ok(KeyCounts {
+    KeyCounts {
         providers_total: take(),
         never_visited: take(),
         visit_overdue: take(),
@@ -338,5 +344,37 @@ pub async fn key_counts<C: ConnectionTrait>(
         reports_final: take(),
         points_open: take(),
         points_overdue: take(),
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_group_has_more_counts_than_the_region_statement_has_columns() {
+        let groups = key_groups(Clock::at(Utc::now()));
+        assert!(groups.iter().all(|g| g.counts.len() <= COUNT_COLUMNS));
+        assert_eq!(groups.iter().map(|g| g.counts.len()).sum::<usize>(), 14);
+    }
+
+    #[test]
+    fn a_region_s_counts_land_in_their_figures() {
+        let rows = [
+            (0, [822, 10, 5]),
+            (4, [303, 7, 0]),
+            (8, [12, 3, 0]),
+            (42, [1, 1, 1]),
+        ];
+        let k = region_counts_query(Clock::at(Utc::now()), "GG1106").read(&rows, "GG1106");
+        let n = |c: &Counts| c.get("GG1106").copied();
+        assert_eq!(n(&k.providers_total), Some(822));
+        assert_eq!(n(&k.never_visited), Some(10));
+        assert_eq!(n(&k.visit_overdue), Some(5));
+        assert_eq!(n(&k.visits_planned), Some(0));
+        assert_eq!(n(&k.signals_open), Some(303));
+        assert_eq!(n(&k.signals_overdue), Some(7));
+        assert_eq!(n(&k.points_open), Some(12));
+        assert_eq!(n(&k.points_overdue), Some(3));
+    }
 }

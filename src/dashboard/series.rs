@@ -2,13 +2,12 @@
 //! one aggregate query over one region.
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::queries::{Clock, Counts};
 use crate::db::entities::{framework_theme, signal_month, theme_month, visit_theme_score};
 use crate::domain::working_days::dutch_date;
 pub use crate::domain::working_days::dutch_midnight;
-use crate::error::AppResult;
 use crate::signals::rules::Category;
 
 /// The first day of each of the last 12 calendar months (Dutch time), oldest first, and the
@@ -38,16 +37,9 @@ pub fn month_label(first: NaiveDate) -> String {
 /// at most 12 × 9 rows, where counting the region's 4,000 signals of the year on every request
 /// was most of a dashboard on PostgreSQL. Ten years of signals in one chart would hide what is
 /// happening now, and would grow without end.
-pub async fn signal_series<C: ConnectionTrait>(
-    db: &C,
-    region: &str,
-    clock: Clock,
-) -> AppResult<(Vec<(String, u64)>, Counts)> {
-    let labels: Vec<String> = month_starts(clock.today)[..12]
-        .iter()
-        .map(|d| month_label(*d))
-        .collect();
-    let rows: Vec<(String, String, i32)> = signal_month::Entity::find()
+pub fn signal_months_query(region: &str, clock: Clock) -> SelectStatement {
+    let labels = last_twelve(clock);
+    signal_month::Entity::find()
         .select_only()
         .columns([
             signal_month::Column::Month,
@@ -57,9 +49,22 @@ pub async fn signal_series<C: ConnectionTrait>(
         .filter(signal_month::Column::RegionCode.eq(region))
         .filter(signal_month::Column::Month.gte(labels[0].as_str()))
         .filter(signal_month::Column::Month.lte(labels[11].as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
+        .into_query()
+}
+
+/// The labels of the last 12 calendar months, oldest first.
+fn last_twelve(clock: Clock) -> Vec<String> {
+    month_starts(clock.today)[..12]
+        .iter()
+        .map(|d| month_label(*d))
+        .collect()
+}
+
+/// The series from the rows (month, category, n) of [`signal_months_query`].
+pub fn signal_series(
+    rows: Vec<(String, String, i64)>,
+    clock: Clock,
+) -> (Vec<(String, u64)>, Counts) {
     let mut per_month = Counts::new();
     let mut per_category = Counts::new();
     for (month, category, n) in rows {
@@ -69,14 +74,14 @@ pub async fn signal_series<C: ConnectionTrait>(
             *per_category.entry(category).or_default() += n;
         }
     }
-    let months = labels
+    let months = last_twelve(clock)
         .into_iter()
         .map(|label| {
             let n = per_month.get(&label).copied().unwrap_or(0);
             (label, n)
         })
         .collect();
-    Ok((months, per_category))
+    (months, per_category)
 }
 
 /// The whole Dutch calendar months within `[from, to)`: the first moment of the first one and
@@ -107,31 +112,24 @@ fn whole_months(from: DateTime<Utc>, to: DateTime<Utc>) -> (DateTime<Utc>, DateT
 /// statement: the whole Dutch calendar months in between from the totals the database keeps per
 /// region, month and theme (`theme_months`, migration 000019), the days before and after them
 /// from the totals of the visits themselves (`visits::summaries`).
-pub async fn theme_points<C: ConnectionTrait>(
-    db: &C,
-    region: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> AppResult<Vec<(String, u64, u64)>> {
+pub fn theme_points_query(region: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> SelectStatement {
     let (first, end) = whole_months(from, to);
-    let q = if first < end {
+    if first < end {
         let mut q = of_visits(region, from, first);
         q.union(UnionType::All, of_months(region, first, end))
             .union(UnionType::All, of_visits(region, end, to));
         q
     } else {
         of_visits(region, from, to)
-    };
+    }
+}
+
+/// The sums per theme from the rows (k, p, n) of [`theme_points_query`], in the order first
+/// met.
+pub fn theme_points(rows: Vec<(String, i64, i64)>) -> Vec<(String, u64, u64)> {
     let mut sums: Vec<(String, u64, u64)> = Vec::new();
-    for row in db.query_all(&q).await? {
-        let theme: String = row.try_get("", "k")?;
-        // SUM of integers: a bigint on PostgreSQL, an integer on SQLite; NULL without rows.
-        let points: Option<i64> = row.try_get("", "p")?;
-        let assessed: Option<i64> = row.try_get("", "n")?;
-        let (Some(points), Some(assessed)) = (points, assessed) else {
-            continue;
-        };
-        let count = |v: i64| u64::try_from(v).unwrap_or(0);
+    let count = |v: i64| u64::try_from(v).unwrap_or(0);
+    for (theme, points, assessed) in rows {
         match sums.iter_mut().find(|(t, ..)| *t == theme) {
             Some((_, p, a)) => {
                 *p += count(points);
@@ -140,7 +138,7 @@ pub async fn theme_points<C: ConnectionTrait>(
             None => sums.push((theme, count(points), count(assessed))),
         }
     }
-    Ok(sums)
+    sums
 }
 
 /// The kept totals per theme of the whole months from the one starting at `first` up to (not
@@ -161,42 +159,38 @@ fn of_months(region: &str, first: DateTime<Utc>, end: DateTime<Utc>) -> SelectSt
 }
 
 /// The visits' own totals per theme over `[from, to)`, as rows (k, p, n): for every theme code
-/// any framework version has, the sums over one range of the index on (region, theme,
-/// starts_at), so nothing is sorted.
+/// any framework version has, one range of the index on (region, theme, starts_at), so nothing
+/// is sorted and the rest of the region's ten years is not read; themes without visits in the
+/// range have no row.
 fn of_visits(region: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> SelectStatement {
-    let codes = Alias::new("codes");
-    let sum_of = |column: visit_theme_score::Column| {
-        let scores = visit_theme_score::Entity;
-        let starts = Expr::col((scores, visit_theme_score::Column::StartsAt));
-        Expr::from(
-            Query::select()
-                .expr(Expr::col((scores, column)).sum())
-                .from(scores)
-                .and_where(Expr::col((scores, visit_theme_score::Column::RegionCode)).eq(region))
-                .and_where(
-                    Expr::col((scores, visit_theme_score::Column::ThemeCode))
-                        .equals((codes.clone(), Alias::new("code"))),
-                )
-                .and_where(starts.clone().gte(from))
-                .and_where(starts.lt(to))
-                .to_owned(),
-        )
-    };
+    let col = |c: visit_theme_score::Column| Expr::col((visit_theme_score::Entity, c));
+    let starts = col(visit_theme_score::Column::StartsAt);
     Query::select()
+        .expr_as(col(visit_theme_score::Column::ThemeCode), Alias::new("k"))
         .expr_as(
-            Expr::col((codes.clone(), Alias::new("code"))),
-            Alias::new("k"),
+            col(visit_theme_score::Column::Points).sum(),
+            Alias::new("p"),
         )
-        .expr_as(sum_of(visit_theme_score::Column::Points), Alias::new("p"))
-        .expr_as(sum_of(visit_theme_score::Column::Assessed), Alias::new("n"))
-        .from_subquery(
-            Query::select()
-                .distinct()
-                .column(framework_theme::Column::Code)
-                .from(framework_theme::Entity)
-                .to_owned(),
-            codes.clone(),
+        .expr_as(
+            col(visit_theme_score::Column::Assessed).sum(),
+            Alias::new("n"),
         )
+        .from(visit_theme_score::Entity)
+        .and_where(col(visit_theme_score::Column::RegionCode).eq(region))
+        .and_where(
+            col(visit_theme_score::Column::ThemeCode).in_subquery(
+                Query::select()
+                    .column(framework_theme::Column::Code)
+                    .from(framework_theme::Entity)
+                    .to_owned(),
+            ),
+        )
+        .and_where(starts.clone().gte(from))
+        .and_where(starts.lt(to))
+        .group_by_col((
+            visit_theme_score::Entity,
+            visit_theme_score::Column::ThemeCode,
+        ))
         .to_owned()
 }
 

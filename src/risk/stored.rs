@@ -67,29 +67,34 @@ fn in_region(q: &mut SelectStatement, t: &Alias, region: &str) {
         .and_where(Expr::col((t.clone(), provider_risk::Column::Active)).eq(true));
 }
 
-/// The `limit` riskiest active providers of a region, highest first, ties by name.
-pub async fn top_for_region<C: ConnectionTrait>(
-    db: &C,
+/// The two reads of a region's ranking, for the caller to run in one statement with others
+/// (the dashboard, `dashboard::figures`) or on their own ([`top_for_region`]).
+pub struct TopQueries {
+    /// The usable kept scores that could be among the top (`provider_id`, `name`, `score`):
+    /// every one at least as high as the `limit`-th highest, so that ties at the boundary are
+    /// all there whatever the database's order of names; from the index on (region, active,
+    /// score, …).
+    pub candidates: SelectStatement,
+    /// The region's active providers whose kept score may not be used now (`provider_id`, a
+    /// provider may come more than once): their score is computed on the spot ([`rank`]).
+    pub stale: SelectStatement,
+}
+
+pub fn top_queries(
     weights: &RiskWeights,
     region: &str,
     limit: usize,
     now: DateTime<Utc>,
-) -> AppResult<Vec<RiskSummary>> {
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
+) -> TopQueries {
     let fp = fingerprint(weights);
     let (r, r2) = (Alias::new("r"), Alias::new("r2"));
-    // The usable kept scores that could be among the top: every one at least as high as the
-    // `limit`-th highest (so ties at the boundary are all there, whatever the database's order of
-    // names), from the index on (region, active, score, …).
     let mut boundary = Query::select();
     boundary
         .column((r2.clone(), provider_risk::Column::Score))
         .from_as(provider_risk::Entity, r2.clone())
         .order_by((r2.clone(), provider_risk::Column::Score), Order::Desc)
         .limit(1)
-        .offset(limit as u64 - 1);
+        .offset(limit.max(1) as u64 - 1);
     in_region(&mut boundary, &r2, region);
     usable(&mut boundary, &r2, &fp, now);
     let mut candidates = Query::select();
@@ -106,19 +111,75 @@ pub async fn top_for_region<C: ConnectionTrait>(
         );
     in_region(&mut candidates, &r, region);
     usable(&mut candidates, &r, &fp, now);
-    let mut ranked: Vec<RiskSummary> = Vec::new();
-    for row in db.query_all(&candidates).await? {
-        let score: i32 = row.try_get("", "score")?;
-        let score = u32::try_from(score).unwrap_or(0);
-        ranked.push(RiskSummary {
-            provider_id: row.try_get("", "provider_id")?,
-            name: row.try_get("", "name")?,
-            score,
-            level: level_of(score).to_string(),
-        });
+    TopQueries {
+        candidates,
+        stale: stale_in_region(region, &fp, now),
     }
-    // The others are computed now: their kept score is stale, expired or of other weights.
-    let stale = stale_in_region(db, region, &fp, now).await?;
+}
+
+/// The `limit` riskiest active providers of a region, highest first, ties by name: the
+/// [`TopQueries`] in one statement, then [`rank`].
+pub async fn top_for_region<C: ConnectionTrait>(
+    db: &C,
+    weights: &RiskWeights,
+    region: &str,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<RiskSummary>> {
+    let TopQueries {
+        mut candidates,
+        stale,
+    } = top_queries(weights, region, limit, now);
+    // A stale row has no name or score: told apart by `stale`.
+    candidates.expr_as(Expr::val(0), Alias::new("stale"));
+    let mut stale_rows = Query::select();
+    stale_rows
+        .column(provider_risk::Column::ProviderId)
+        .expr_as(Expr::val(""), Alias::new("name"))
+        .expr_as(Expr::val(0), Alias::new("score"))
+        .expr_as(Expr::val(1), Alias::new("stale"))
+        .from_subquery(stale, Alias::new("s"));
+    candidates.union(UnionType::All, stale_rows);
+    let (mut kept, mut computed) = (Vec::new(), Vec::new());
+    for row in db.query_all(&candidates).await? {
+        let id: Uuid = row.try_get("", "provider_id")?;
+        if row.try_get::<i32>("", "stale")? == 1 {
+            computed.push(id);
+        } else {
+            kept.push((id, row.try_get("", "name")?, row.try_get("", "score")?));
+        }
+    }
+    rank(db, weights, kept, computed, limit, now).await
+}
+
+/// The ranking from the rows of [`TopQueries`]: the usable kept scores (`candidates` as
+/// provider, name, score) and, computed now, the scores of the `stale` providers.
+pub async fn rank<C: ConnectionTrait>(
+    db: &C,
+    weights: &RiskWeights,
+    candidates: Vec<(Uuid, String, i32)>,
+    stale: Vec<Uuid>,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<RiskSummary>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut ranked: Vec<RiskSummary> = candidates
+        .into_iter()
+        .map(|(provider_id, name, score)| {
+            let score = u32::try_from(score).unwrap_or(0);
+            RiskSummary {
+                provider_id,
+                name,
+                score,
+                level: level_of(score).to_string(),
+            }
+        })
+        .collect();
+    let mut stale = stale;
+    stale.sort_unstable();
+    stale.dedup();
     if !stale.is_empty() {
         for (provider, inputs) in gather(db, &Selection::Ids(&stale), now).await? {
             let risk = score(&inputs, weights);
@@ -140,28 +201,34 @@ pub async fn top_for_region<C: ConnectionTrait>(
     Ok(ranked)
 }
 
-/// The region's active providers whose kept score may not be used now.
-async fn stale_in_region<C: ConnectionTrait>(
-    db: &C,
-    region: &str,
-    fp: &str,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<Uuid>> {
+/// The region's active providers whose kept score may not be used now: kept with other weights,
+/// expired, or logged as changed (a provider may come more than once). Each part is one short
+/// range of an index (migration 000021 for the first three), where "weights differ or expired"
+/// in one condition read all the region's scores (800 in a large region) on every dashboard to
+/// find, nearly always, none.
+fn stale_in_region(region: &str, fp: &str, now: DateTime<Utc>) -> SelectStatement {
     let r = Alias::new("r");
     let col = |c: provider_risk::Column| Expr::col((r.clone(), c));
-    let mut expired = Query::select();
-    expired
-        .column((r.clone(), provider_risk::Column::ProviderId))
-        .from_as(provider_risk::Entity, r.clone())
-        .and_where(
-            col(provider_risk::Column::ValidUntil)
-                .lte(now)
-                .or(col(provider_risk::Column::Weights).ne(fp)),
-        );
-    in_region(&mut expired, &r, region);
+    let kept = |condition: Expr| {
+        let mut q = Query::select();
+        q.column((r.clone(), provider_risk::Column::ProviderId))
+            .from_as(provider_risk::Entity, r.clone())
+            .and_where(condition);
+        in_region(&mut q, &r, region);
+        q
+    };
+    let weights = || col(provider_risk::Column::Weights);
+    let mut stale = kept(weights().lt(fp));
+    stale.union(UnionType::All, kept(weights().gt(fp))).union(
+        UnionType::All,
+        kept(
+            weights()
+                .eq(fp)
+                .and(col(provider_risk::Column::ValidUntil).lte(now)),
+        ),
+    );
     let mut changed = Query::select();
     changed
-        .distinct()
         .column((r.clone(), provider_risk::Column::ProviderId))
         .from(provider_risk_change::Entity)
         .join_as(
@@ -174,12 +241,8 @@ async fn stale_in_region<C: ConnectionTrait>(
             )),
         );
     in_region(&mut changed, &r, region);
-    expired.union(UnionType::Distinct, changed);
-    let mut ids = Vec::new();
-    for row in db.query_all(&expired).await? {
-        ids.push(row.try_get::<Uuid>("", "provider_id")?);
-    }
-    Ok(ids)
+    stale.union(UnionType::All, changed);
+    stale
 }
 
 /// A provider's kept score as read, before it is known to be usable.

@@ -252,12 +252,38 @@ async fn plant(
         .unwrap();
 }
 
+/// The ranking on the region dashboard (API) of GG1106 as the inspector of `token` sees it,
+/// as (score, name, id).
+async fn dashboard_top(app: &TestApp, token: &str) -> Vec<(u32, String, Uuid)> {
+    let body: serde_json::Value = app
+        .get("/api/v1/regions/GG1106/dashboard", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    body["risk"]["top"]
+        .as_array()
+        .expect("a ranking")
+        .iter()
+        .map(|r| {
+            let score = r["score"].as_u64().unwrap() as u32;
+            let name = r["name"].as_str().unwrap().to_string();
+            (
+                score,
+                name,
+                r["provider_id"].as_str().unwrap().parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn a_kept_score_is_used_only_while_valid_and_of_the_same_weights() {
     let app = spawn().await;
     let a = app.insert_provider("Zorg Oost", "GM0153", "GG1106").await;
     refresh(&app).await;
     let fingerprint = stored::fingerprint(&RiskWeights::default());
+    let token = app.inspector_token("GG1106").await;
     let top = |app: &TestApp| {
         let db = app.db.clone();
         async move {
@@ -280,6 +306,13 @@ async fn a_kept_score_is_used_only_while_valid_and_of_the_same_weights() {
     plant(&app, a, 77, Utc::now() + Duration::hours(1), "andere").await;
     assert_eq!(shown(&app, a).await.score, 20);
     assert_eq!(top(&app).await, 20);
+    assert_eq!(dashboard_top(&app, &token).await[0].0, 20);
+    // Other weights that sort before every fingerprint (hexadecimal) as well as after.
+    plant(&app, a, 77, Utc::now() + Duration::hours(1), "!").await;
+    assert_eq!(top(&app).await, 20);
+    assert_eq!(dashboard_top(&app, &token).await[0].0, 20);
+    plant(&app, a, 77, Utc::now() + Duration::hours(1), &fingerprint).await;
+    assert_eq!(dashboard_top(&app, &token).await[0].0, 77);
 
     // Logged as changed: computed, even when the row still looks valid.
     plant(&app, a, 77, Utc::now() + Duration::hours(1), &fingerprint).await;
@@ -337,6 +370,7 @@ async fn a_kept_score_lasts_until_its_oldest_signal_leaves_the_twelve_months() {
 #[tokio::test]
 async fn the_ranking_merges_kept_and_computed_scores() {
     let app = spawn().await;
+    let token = app.inspector_token("GG1106").await;
     let mut providers = Vec::new();
     for (i, name) in [
         "Aan Huis",
@@ -397,6 +431,8 @@ async fn the_ranking_merges_kept_and_computed_scores() {
         .collect();
     assert_eq!(top, expected);
     assert_eq!(top[0].2, providers[0]);
+    // The dashboard reads the same ranking in its one statement, computed scores included.
+    assert_eq!(dashboard_top(&app, &token).await, expected);
     // Kept rows are ordered by the database; the ranking is the same once all are kept.
     refresh(&app).await;
     let again = risk::top_for_region(&app.db, &RiskWeights::default(), "GG1106", 10, Utc::now())
@@ -407,6 +443,7 @@ async fn the_ranking_merges_kept_and_computed_scores() {
         .map(|r| (r.score, r.name, r.provider_id))
         .collect();
     assert_eq!(again, expected);
+    assert_eq!(dashboard_top(&app, &token).await, expected);
     let rows = provider_risk::Entity::find()
         .order_by_asc(provider_risk::Column::Name)
         .all(&app.db)
