@@ -8,8 +8,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::queries::{self, Clock, Counts, KeyCounts};
-use super::{one_statement, series};
+use super::series;
 use crate::db::entities::region;
+use crate::db::one_statement;
 use crate::error::{AppError, AppResult};
 use crate::risk::{self, RiskSummary, RiskWeights};
 use crate::signals::rules::Category;
@@ -196,10 +197,10 @@ mod part {
 const TOP_RISKS: usize = 10;
 
 /// The whole dashboard of region `code` (`NotFound` when there is no such region) and, when
-/// `previous_year`, the scores of the year before the last (the page's comparison). Its figures are read in one statement, so they
-/// agree with each other without a transaction, except the risk scores not kept (usually none),
-/// which are computed after it: the caller that wants them to agree too reads inside
-/// `db::begin_read`.
+/// `previous_year`, the scores of the year before the last (the page's comparison). Its figures
+/// are read in one statement (`db::one_statement`); the risk scores not kept (usually none) are
+/// computed after it. The callers read inside `db::begin_read`: one snapshot for both, and on
+/// PostgreSQL a plan made once per connection.
 pub async fn dashboard<C: ConnectionTrait>(
     db: &C,
     weights: &RiskWeights,

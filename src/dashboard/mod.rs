@@ -5,7 +5,6 @@ pub mod api;
 pub mod charts;
 pub mod figures;
 pub mod national;
-pub mod one_statement;
 pub mod page_charts;
 pub mod pages;
 pub mod queries;

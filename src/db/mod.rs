@@ -8,6 +8,7 @@ mod demo_visits_data;
 pub mod entities;
 pub mod fixtures;
 pub mod generate;
+pub mod one_statement;
 pub mod paged;
 pub mod sqlite_plans;
 mod write;

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::db::entities::{provider, provider_risk, provider_risk_change};
+use crate::db::one_statement::{self, Shape};
 use crate::error::{AppError, AppResult};
 use crate::risk::inputs::{Selection, gather, horizons};
 use crate::risk::score::{Factor, Risk, level_of, score};
@@ -118,7 +119,7 @@ pub fn top_queries(
 }
 
 /// The `limit` riskiest active providers of a region, highest first, ties by name: the
-/// [`TopQueries`] in one statement, then [`rank`].
+/// [`TopQueries`] in one statement (`db::one_statement`), then [`rank`].
 pub async fn top_for_region<C: ConnectionTrait>(
     db: &C,
     weights: &RiskWeights,
@@ -126,27 +127,36 @@ pub async fn top_for_region<C: ConnectionTrait>(
     limit: usize,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<RiskSummary>> {
-    let TopQueries {
-        mut candidates,
+    let TopQueries { candidates, stale } = top_queries(weights, region, limit, now);
+    const CANDIDATE: i32 = 0;
+    const STALE: i32 = 1;
+    let mut statement = one_statement::Statement::default();
+    statement.part(
+        candidates,
+        Shape {
+            g: Some(CANDIDATE),
+            k: Some("name"),
+            id: Some("provider_id"),
+            n: [Some("score"), None, None],
+            ..Shape::default()
+        },
+    );
+    statement.part(
         stale,
-    } = top_queries(weights, region, limit, now);
-    // A stale row has no name or score: told apart by `stale`.
-    candidates.expr_as(Expr::val(0), Alias::new("stale"));
-    let mut stale_rows = Query::select();
-    stale_rows
-        .column(provider_risk::Column::ProviderId)
-        .expr_as(Expr::val(""), Alias::new("name"))
-        .expr_as(Expr::val(0), Alias::new("score"))
-        .expr_as(Expr::val(1), Alias::new("stale"))
-        .from_subquery(stale, Alias::new("s"));
-    candidates.union(UnionType::All, stale_rows);
+        Shape {
+            g: Some(STALE),
+            id: Some("provider_id"),
+            ..Shape::default()
+        },
+    );
     let (mut kept, mut computed) = (Vec::new(), Vec::new());
-    for row in db.query_all(&candidates).await? {
-        let id: Uuid = row.try_get("", "provider_id")?;
-        if row.try_get::<i32>("", "stale")? == 1 {
+    for row in statement.rows(db).await? {
+        let Some(id) = row.id else { continue };
+        if row.g == STALE {
             computed.push(id);
         } else {
-            kept.push((id, row.try_get("", "name")?, row.try_get("", "score")?));
+            let score = i32::try_from(row.n[0]).unwrap_or(0);
+            kept.push((id, row.k(), score));
         }
     }
     rank(db, weights, kept, computed, limit, now).await

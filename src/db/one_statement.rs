@@ -1,8 +1,8 @@
-//! Several reads of the region dashboard as one statement: each read is a part of one
-//! `UNION ALL`, its columns put in the same row shape (`g`, `k`, `k2`, `id`, `n0`, `n1`, `n2`)
-//! and its rows told apart by `g`. The dashboard's seven reads were seven round trips, each with
-//! its own executor start and snapshot; on PostgreSQL on the national data set those round trips
-//! were a sixth of a dashboard's cost (README "Performance").
+//! Several reads as one statement: each read is a part of one `UNION ALL`, its columns put in
+//! the same row shape (`g`, `k`, `k2`, `id`, `n0`, `n1`, `n2`) and its rows told apart by `g`.
+//! The region dashboard's seven reads were seven round trips, each with its own executor start
+//! and snapshot (`dashboard::figures`, README "Performance"); the risk ranking's two reads
+//! (`risk::stored::top_for_region`) are one too.
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{ConnectionTrait, QueryResult};
 use uuid::Uuid;
@@ -33,8 +33,14 @@ pub struct Row {
 
 impl Row {
     fn read(row: &QueryResult) -> AppResult<Row> {
+        // A column is a bigint on PostgreSQL when any part has one there (a COUNT or SUM), an
+        // integer when every part's is; SQLite's are all 64-bit.
         let n = |column: &str| -> AppResult<i64> {
-            Ok(row.try_get::<Option<i64>>("", column)?.unwrap_or(0))
+            let n = match row.try_get::<Option<i64>>("", column) {
+                Ok(n) => n,
+                Err(_) => row.try_get::<Option<i32>>("", column)?.map(i64::from),
+            };
+            Ok(n.unwrap_or(0))
         };
         Ok(Row {
             g: row.try_get("", "g")?,
