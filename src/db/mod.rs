@@ -36,7 +36,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .sqlx_logging_level(log::LevelFilter::Debug)
         .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_millis(250))
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5));
+        .acquire_timeout(Duration::from_secs(5))
+        // A connection is pinged before it is handed out only when it has lain unused for a
+        // second: one that answered a moment ago is alive, and the ping sqlx sends by default on
+        // every checkout is a round trip of its own (two per request, beside one or two
+        // statements). What the ping is for, a connection the server or a firewall dropped
+        // while it lay idle, is still caught.
+        .test_before_acquire_if_idle_for(Duration::from_secs(1));
     if url.starts_with("sqlite:") {
         // Measured on the national data set (benches/national.sh): more connections than twice
         // the cores only add contention (writes take turns anyway, `db::begin_write`). The page
