@@ -162,17 +162,18 @@ run_db() { # db
   ensure_data "$db" "$url"
   forget_filed "$db" "$url"   # what an interrupted run left
   DATABASE_URL="$url" RUST_LOG=warn "$bin" migrate >/dev/null
-  if [ "$db" = postgres ]; then
-    # What autovacuum does in production: this machine's PostgreSQL runs with it switched off
-    # (conf.d/90-ci.conf), and the signals an earlier run filed and removed again, and the risk
-    # scores the server computed anew meanwhile, would otherwise stay behind as dead rows that
-    # every later run reads past.
-    # The checkpoint writes out what the vacuum changed now, not spread over the measurement.
-    psql "$url" -qc "VACUUM ANALYZE" -c "CHECKPOINT"
-  fi
   table="$out/national-$db.md"; results="$out/national-$db.results"; : >"$results"
   start_server "$url"
   settle "$db" "$url"
+  if [ "$db" = postgres ]; then
+    # What autovacuum does in production: this machine's PostgreSQL runs with it switched off
+    # (conf.d/90-ci.conf), and the signals an earlier run filed and removed again, the risk
+    # scores the server computed anew meanwhile and the emptied change log (`settle`) would
+    # otherwise stay behind as dead rows and empty pages that every later run reads past. After
+    # `settle`, as autovacuum would come by once the change log has been emptied.
+    # The checkpoint writes out what the vacuum changed now, not spread over the measurement.
+    psql "$url" -qc "VACUUM ANALYZE" -c "CHECKPOINT"
+  fi
   echo
   echo "== $db: $(nproc) cores, $(date -u +%F), $secs s per scenario, $conns connections ==" | tee "$table"
   echo "start to ready: $ready ms" | tee -a "$table"
