@@ -27,9 +27,17 @@ fn stale_index(with_id: bool) -> IndexCreateStatement {
     index.to_owned()
 }
 
+/// Drops the index (if there: SQLite does not undo a migration's earlier statements when a later
+/// one fails, so a first attempt that stopped halfway can be repeated) and creates it anew.
 async fn replace(manager: &SchemaManager<'_>, with_id: bool) -> Result<(), DbErr> {
     manager
-        .drop_index(Index::drop().name(NAME).table(Alias::new(TABLE)).to_owned())
+        .drop_index(
+            Index::drop()
+                .name(NAME)
+                .table(Alias::new(TABLE))
+                .if_exists()
+                .to_owned(),
+        )
         .await?;
     manager.create_index(stale_index(with_id)).await
 }
