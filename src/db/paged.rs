@@ -3,30 +3,22 @@
 //! The lists (the register, the signal list) showed a page and "n in all" with two statements:
 //! a count and the page. Each statement is a round trip to the database (on SQLite a hand-over
 //! to the connection's worker thread and back), and under the national benchmark those
-//! hand-overs were a tenth of the server's processor time. Here the page's ids are chosen with
-//! the total beside each of them (`COUNT(*) OVER ()`, counted over every matching row before the
-//! limit applies), and the page's rows are joined to them: the matching rows are read once, where
-//! a count as a scalar subquery beside the page read them a second time (on PostgreSQL the
-//! register's search +16% statements per second). Only a page past the end (no rows to carry
-//! the total) costs a second statement.
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
+//! hand-overs were a tenth of the server's processor time. Here the count rides along with the
+//! page as an uncorrelated scalar subquery, which both databases evaluate once per statement,
+//! not per row. Only a page past the end (no rows to carry the total) costs a second statement.
+use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QuerySelect, QueryTrait, Select};
 
 use crate::error::AppResult;
 
 /// The column that carries the total.
 const TOTAL: &str = "page_total";
-/// The alias of the page's ids.
-const PAGE: &str = "page";
 
-/// The rows of `rows` (the entity in the list's order) whose `id` is among `ids` (the page's ids
-/// in the list's order, offset and limited, selecting only `id`), as `M`, and the number of rows
-/// `matching` (the same filter, unordered) selects.
+/// The rows of `page` (already ordered and limited) as `M`, and the number of rows `matching`
+/// selects.
 pub async fn with_total<C, E, M>(
     db: &C,
-    mut rows: Select<E>,
-    mut ids: SelectStatement,
-    id: E::Column,
+    page: Select<E>,
     matching: Select<E>,
 ) -> AppResult<(Vec<M>, u64)>
 where
@@ -34,22 +26,13 @@ where
     E: EntityTrait,
     M: FromQueryResult,
 {
-    let page = Alias::new(PAGE);
-    ids.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new(TOTAL));
-    QueryTrait::query(&mut rows).join_subquery(
-        JoinType::InnerJoin,
-        ids,
-        page.clone(),
-        Expr::col((page.clone(), id)).equals((E::default(), id)),
-    );
-    let statement = rows
-        .expr_as(Expr::col((page, Alias::new(TOTAL))), TOTAL)
-        .into_query();
+    let count = count_of(matching);
+    let statement = page.expr_as(Expr::from(count.clone()), TOTAL).into_query();
     let rows = db.query_all(&statement).await?;
     let total = match rows.first() {
         Some(row) => row.try_get::<i64>("", TOTAL)?,
         // Past the last page: nothing carried the total, so it is counted on its own.
-        None => match db.query_one(&count_of(matching)).await? {
+        None => match db.query_one(&count).await? {
             Some(row) => row.try_get_by_index::<i64>(0)?,
             None => 0,
         },
