@@ -470,38 +470,53 @@ pub async fn refresh(
             .exec(&txn)
             .await?;
     }
-    // Entries of providers that no longer exist go too; those of rows another transaction holds
-    // stay for the next round.
+    // Entries of providers that no longer exist go too; those of rows another transaction holds,
+    // and entries another transaction holds, stay for the next round.
     let done: Vec<i64> = seen
         .iter()
         .filter(|(_, id)| writable.contains(id) || !computed.iter().any(|(c, ..)| c == id))
         .map(|(entry, _)| *entry)
         .collect();
-    let cleared = done.len();
+    let mut cleared = 0;
     if !done.is_empty() {
-        provider_risk_change::Entity::delete_many()
-            .filter(provider_risk_change::Column::Id.is_in(done))
+        let mut free = Query::select();
+        free.column(provider_risk_change::Column::Id)
+            .from(provider_risk_change::Entity)
+            .and_where(Expr::col(provider_risk_change::Column::Id).is_in(done));
+        skip_locked(&txn, &mut free);
+        cleared = provider_risk_change::Entity::delete_many()
+            .filter(provider_risk_change::Column::Id.in_subquery(free))
             .exec(&txn)
-            .await?;
+            .await?
+            .rows_affected as usize;
     }
     txn.commit().await?;
     Ok(Refreshed { kept, cleared })
 }
 
-/// Of these providers' kept rows, those this transaction may write without waiting: on
-/// PostgreSQL a row that a filing or an edit holds is skipped (it will be logged as changed
-/// anyway), so this task never waits while holding rows, and cannot deadlock with anyone.
-async fn lock_free_rows<C: ConnectionTrait>(txn: &C, ids: &[Uuid]) -> AppResult<HashSet<Uuid>> {
-    let mut q = Query::select();
-    q.column(provider_risk::Column::ProviderId)
-        .from(provider_risk::Entity)
-        .and_where(Expr::col(provider_risk::Column::ProviderId).is_in(ids.iter().copied()));
+/// On PostgreSQL: `q` locks the rows it reads and skips those another transaction holds. The
+/// refresh takes its kept rows and its log entries so, and never waits while holding rows, so it
+/// cannot deadlock with anyone. (Deleting the log entries without it did: `compute_all`, which
+/// holds the whole log while it marks every score, waited for a round's kept rows while that
+/// round waited for its log entries; seen once in CI when the generator ran beside a server.)
+/// SQLite has one writer at a time (`db::begin_write`) and no row locks.
+fn skip_locked<C: ConnectionTrait>(txn: &C, q: &mut SelectStatement) {
     if crate::db::is_postgres_txn(txn) {
         q.lock_with_behavior(
             sea_orm::sea_query::LockType::Update,
             sea_orm::sea_query::LockBehavior::SkipLocked,
         );
     }
+}
+
+/// Of these providers' kept rows, those this transaction may write without waiting: a row that a
+/// filing or an edit holds is skipped (it will be logged as changed anyway; [`skip_locked`]).
+async fn lock_free_rows<C: ConnectionTrait>(txn: &C, ids: &[Uuid]) -> AppResult<HashSet<Uuid>> {
+    let mut q = Query::select();
+    q.column(provider_risk::Column::ProviderId)
+        .from(provider_risk::Entity)
+        .and_where(Expr::col(provider_risk::Column::ProviderId).is_in(ids.iter().copied()));
+    skip_locked(txn, &mut q);
     let mut rows = HashSet::new();
     for row in txn.query_all(&q).await? {
         rows.insert(row.try_get::<Uuid>("", "provider_id")?);

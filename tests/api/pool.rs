@@ -52,3 +52,47 @@ async fn a_connection_left_inside_a_transaction_is_not_handed_out_again() {
         txn.commit().await.unwrap();
     }
 }
+
+/// The pool pings a connection before handing it out only when it lay idle for a second
+/// (`db::connect`): one that the database dropped meanwhile (a restart, an idle timeout, a
+/// firewall) is replaced before a request gets it, instead of failing that request.
+#[tokio::test]
+async fn a_connection_dropped_while_idle_is_replaced_before_use() {
+    let test_db = TestDb::create().await;
+    let db = toezicht::db::connect(&test_db.url).await.unwrap();
+    if toezicht::db::is_postgres(&db) {
+        // The pool's connections, each ended by the server as a restart or a timeout would.
+        let pool = db.get_postgres_connection_pool();
+        let mut pids = Vec::new();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = pool.acquire().await.unwrap();
+            let (pid,): (i32,) = sqlx::query_as("SELECT pg_backend_pid()")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            pids.push(pid);
+            held.push(conn);
+        }
+        drop(held);
+        let admin = toezicht::db::connect(&test_db.url).await.unwrap();
+        for pid in &pids {
+            admin
+                .execute_unprepared(&format!("SELECT pg_terminate_backend({pid})"))
+                .await
+                .unwrap();
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    for _ in 0..5 {
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT 1 AS one",
+            ))
+            .await
+            .expect("a statement after the pool lay idle");
+        let one: i32 = row.unwrap().try_get("", "one").unwrap();
+        assert_eq!(one, 1);
+    }
+}
