@@ -4,51 +4,63 @@
 //! the ranking's index, which holds the id, and read all of a region's scores there (231 pages
 //! in a large region once the background task had rewritten them a few times) three times per
 //! request to find, nearly always, none; on this index each of the three ranges is one page.
+//!
+//! The new index gets a name of its own and is created before the old one goes. Dropping and
+//! creating one name failed now and then on SQLite ("index … already exists"): the migrator's
+//! statements go to different pooled connections, and a connection whose cached schema still
+//! held the dropped index refused the create while parsing it, before SQLite checks whether the
+//! schema changed. A name that never existed cannot be refused so.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const NAME: &str = "provider_risks_stale_idx";
 const TABLE: &str = "provider_risks";
+const OLD: &str = "provider_risks_stale_idx";
+const NEW: &str = "provider_risks_stale_id_idx";
 
-fn stale_index(with_id: bool) -> IndexCreateStatement {
+fn stale_index(name: &str, with_id: bool) -> IndexCreateStatement {
     let mut index = Index::create();
     index
-        .name(NAME)
+        .name(name)
         .table(Alias::new(TABLE))
         .col(Alias::new("region_code"))
         .col(Alias::new("active"))
         .col(Alias::new("weights"))
-        .col(Alias::new("valid_until"));
+        .col(Alias::new("valid_until"))
+        .if_not_exists();
     if with_id {
         index.col(Alias::new("provider_id"));
     }
     index.to_owned()
 }
 
-/// Drops the index (if there: SQLite does not undo a migration's earlier statements when a later
-/// one fails, so a first attempt that stopped halfway can be repeated) and creates it anew.
-async fn replace(manager: &SchemaManager<'_>, with_id: bool) -> Result<(), DbErr> {
+/// Creates `create` (if not there yet), then drops `drop` (if still there): repeatable after a
+/// first attempt that stopped halfway, which SQLite does not undo.
+async fn replace(
+    manager: &SchemaManager<'_>,
+    create: IndexCreateStatement,
+    drop: &str,
+) -> Result<(), DbErr> {
+    manager.create_index(create).await?;
     manager
         .drop_index(
             Index::drop()
-                .name(NAME)
+                .name(drop)
                 .table(Alias::new(TABLE))
                 .if_exists()
                 .to_owned(),
         )
-        .await?;
-    manager.create_index(stale_index(with_id)).await
+        .await
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        replace(manager, true).await
+        replace(manager, stale_index(NEW, true), OLD).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        replace(manager, false).await
+        replace(manager, stale_index(OLD, false), NEW).await
     }
 }
