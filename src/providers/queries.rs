@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect,
@@ -149,27 +149,30 @@ fn filtered(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
     by_name(matching(scope, filter))
 }
 
-/// The page's providers chosen by id (in the list's order), and the ids of the whole list (to
-/// count).
+/// The page's ids (in the list's order, offset and limited), the providers to join them to (in
+/// the list's order), and the whole list (to count a page past the end; `db::paged`).
 fn page_of(
     scope: &Scope,
     filter: &ListFilter,
     paging: Paging,
-) -> (Select<provider::Entity>, Select<provider::Entity>) {
+) -> (
+    SelectStatement,
+    Select<provider::Entity>,
+    Select<provider::Entity>,
+) {
     // Counted and chosen by id from the index on (region, lower(name), id, name, city), which
-    // holds what the filter and the order read; only the page's rows are read whole. The count
-    // comes with the page, in one statement (`db::paged`).
+    // holds what the filter and the order read; only the page's rows are read whole.
     let ids = filtered(scope, filter)
         .select_only()
         .column(provider::Column::Id)
         .offset(paging.offset())
         .limit(paging.per_page)
         .into_query();
-    let page = by_name(provider::Entity::find().filter(provider::Column::Id.in_subquery(ids)));
+    let rows = by_name(provider::Entity::find());
     let all = matching(scope, filter)
         .select_only()
         .column(provider::Column::Id);
-    (page, all)
+    (ids, rows, all)
 }
 
 /// One page of the list, sorted by name, with the total count.
@@ -179,8 +182,8 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<provider::Model>, u64)> {
-    let (page, all) = page_of(scope, filter, paging);
-    crate::db::paged::with_total(db, page, all).await
+    let (ids, rows, all) = page_of(scope, filter, paging);
+    crate::db::paged::with_total(db, rows, ids, provider::Column::Id, all).await
 }
 
 /// A provider of the register's page with what the API shows beside it.
@@ -213,14 +216,14 @@ pub async fn list_detailed<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<Listed>, u64)> {
-    let (page, all) = page_of(scope, filter, paging);
+    let (ids, rows, all) = page_of(scope, filter, paging);
     // Municipality codes (GM and four digits) hold no comma. `string_agg` with an ordered
     // argument: PostgreSQL, and SQLite since 3.44.
     let contracts = Expr::cust(
         r#"(SELECT string_agg("c"."municipality_code", ',' ORDER BY "c"."municipality_code") FROM "provider_contracts" AS "c" WHERE "c"."provider_id" = "providers"."id")"#,
     );
-    let page = crate::risk::stored::with_kept(page.expr_as(contracts, "contract_codes"));
-    crate::db::paged::with_total(db, page, all).await
+    let rows = crate::risk::stored::with_kept(rows.expr_as(contracts, "contract_codes"));
+    crate::db::paged::with_total(db, rows, ids, provider::Column::Id, all).await
 }
 
 /// The whole filtered list (for CSV export).

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
     PartialModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
@@ -168,8 +168,8 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<signal::Model>, u64)> {
-    let (page, matching) = page(scope, filter, paging);
-    crate::db::paged::with_total(db, page, matching).await
+    let (ids, rows, matching) = page(scope, filter, paging);
+    crate::db::paged::with_total(db, rows, ids, signal::Column::Id, matching).await
 }
 
 /// [`list`] with only the columns of `M` (the staff list's rows).
@@ -183,17 +183,22 @@ where
     C: ConnectionTrait,
     M: PartialModelTrait + Send + Sync,
 {
-    let (page, matching) = page(scope, filter, paging);
-    crate::db::paged::with_total(db, M::select_cols(page.select_only()), matching).await
+    let (ids, rows, matching) = page(scope, filter, paging);
+    let rows = M::select_cols(rows.select_only());
+    crate::db::paged::with_total(db, rows, ids, signal::Column::Id, matching).await
 }
 
-/// The query of the page's rows in the list's order, and the ids of the whole list (to count:
-/// the count comes with the page, in one statement, `db::paged`).
+/// The page's ids (in the list's order, offset and limited), the signals to join them to (in the
+/// list's order), and the whole list (to count a page past the end; `db::paged`).
 fn page(
     scope: &Scope,
     filter: &ListFilter,
     paging: Paging,
-) -> (Select<signal::Entity>, Select<signal::Entity>) {
+) -> (
+    SelectStatement,
+    Select<signal::Entity>,
+    Select<signal::Entity>,
+) {
     let today = dutch_date(Utc::now());
     let ids = in_list_order(matching(scope, filter, today), filter)
         .select_only()
@@ -201,14 +206,11 @@ fn page(
         .offset(paging.offset())
         .limit(paging.per_page)
         .into_query();
-    let page = in_list_order(
-        signal::Entity::find().filter(signal::Column::Id.in_subquery(ids)),
-        filter,
-    );
+    let rows = in_list_order(signal::Entity::find(), filter);
     let all = matching(scope, filter, today)
         .select_only()
         .column(signal::Column::Id);
-    (page, all)
+    (ids, rows, all)
 }
 
 /// The whole filtered list for an export, at most `limit` signals.
