@@ -24,6 +24,7 @@ mod m20261205_000019_month_counts;
 mod m20261205_000020_drop_submissions_at_index;
 mod m20261206_000021_provider_risks_stale_index;
 mod m20261206_000022_provider_risks_stale_index_covering;
+mod m20261206_000023_providers_search_index_city;
 
 /// The statements that summarise completed visits, for data written in bulk after migrating.
 pub mod visit_summaries {
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000020_drop_submissions_at_index::Migration),
             Box::new(m20261206_000021_provider_risks_stale_index::Migration),
             Box::new(m20261206_000022_provider_risks_stale_index_covering::Migration),
+            Box::new(m20261206_000023_providers_search_index_city::Migration),
         ]
     }
 }

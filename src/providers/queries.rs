@@ -160,8 +160,9 @@ fn page_of(
     Select<provider::Entity>,
     Select<provider::Entity>,
 ) {
-    // Counted and chosen by id from the index on (region, lower(name), id, name, city), which
-    // holds what the filter and the order read; only the page's rows are read whole.
+    // Counted and chosen by id from the index on (region, lower(name), id, name, city,
+    // lower(city)) (migration 000023), which holds what the filter and the order read, the lower
+    // cases included; only the page's rows are read whole.
     let ids = filtered(scope, filter)
         .select_only()
         .column(provider::Column::Id)
