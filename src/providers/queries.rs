@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect,
     QueryTrait, Select, Set,
 };
 use serde_json::{Value, json};
@@ -91,15 +91,29 @@ pub fn contains(column: Expr, q: &str) -> Expr {
     lower_like(column, &like_pattern(q))
 }
 
+/// Whether `column` contains the lower-case `pattern` from [`like_pattern`], whatever the case,
+/// as the register's search asks it of each provider of the region. SQLite's `lower()` and its
+/// `LIKE` both fold ASCII letters only (no ICU in the bundled SQLite), so there `lower(column)
+/// LIKE pattern` and `column LIKE pattern` match the same rows, and the second calls no function
+/// and copies no string per row: the search reads every provider of the region twice (the
+/// count and the page). PostgreSQL's `LIKE` is case-sensitive, so it keeps `lower()`, which it
+/// reads from the search index (migration 000023).
+fn search_like(backend: DbBackend, column: provider::Column, pattern: &str) -> Expr {
+    match backend {
+        DbBackend::Sqlite => Expr::col(column).like(LikeExpr::new(pattern).escape('\\')),
+        _ => lower_like(Expr::col(column), pattern),
+    }
+}
+
 /// The providers of the scope that pass the filter, in no particular order.
-fn matching(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
+fn matching(backend: DbBackend, scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
     let mut select = scope.apply(provider::Entity::find());
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = like_pattern(q);
         let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
         let mut any = Condition::any()
-            .add(lower_like(Expr::col(provider::Column::Name), &pattern))
-            .add(lower_like(Expr::col(provider::Column::City), &pattern));
+            .add(search_like(backend, provider::Column::Name, &pattern))
+            .add(search_like(backend, provider::Column::City, &pattern));
         if !digits.is_empty() && digits.len() == q.chars().filter(|c| !c.is_whitespace()).count() {
             any = any.add(provider::Column::KvkNumber.starts_with(digits));
         }
@@ -145,13 +159,14 @@ fn by_name(select: Select<provider::Entity>) -> Select<provider::Entity> {
         .order_by_asc(provider::Column::Id)
 }
 
-fn filtered(scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
-    by_name(matching(scope, filter))
+fn filtered(backend: DbBackend, scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
+    by_name(matching(backend, scope, filter))
 }
 
 /// The page's ids (in the list's order, offset and limited), the providers to join them to (in
 /// the list's order), and the whole list (to count a page past the end; `db::paged`).
 fn page_of(
+    backend: DbBackend,
     scope: &Scope,
     filter: &ListFilter,
     paging: Paging,
@@ -163,14 +178,14 @@ fn page_of(
     // Counted and chosen by id from the index on (region, lower(name), id, name, city,
     // lower(city)) (migration 000023), which holds what the filter and the order read, the lower
     // cases included; only the page's rows are read whole.
-    let ids = filtered(scope, filter)
+    let ids = filtered(backend, scope, filter)
         .select_only()
         .column(provider::Column::Id)
         .offset(paging.offset())
         .limit(paging.per_page)
         .into_query();
     let rows = by_name(provider::Entity::find());
-    let all = matching(scope, filter)
+    let all = matching(backend, scope, filter)
         .select_only()
         .column(provider::Column::Id);
     (ids, rows, all)
@@ -183,7 +198,7 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<provider::Model>, u64)> {
-    let (ids, rows, all) = page_of(scope, filter, paging);
+    let (ids, rows, all) = page_of(db.get_database_backend(), scope, filter, paging);
     crate::db::paged::with_total(db, rows, ids, provider::Column::Id, all).await
 }
 
@@ -217,7 +232,7 @@ pub async fn list_detailed<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<Listed>, u64)> {
-    let (ids, rows, all) = page_of(scope, filter, paging);
+    let (ids, rows, all) = page_of(db.get_database_backend(), scope, filter, paging);
     // Municipality codes (GM and four digits) hold no comma. `string_agg` with an ordered
     // argument: PostgreSQL, and SQLite since 3.44.
     let contracts = Expr::cust(
@@ -233,7 +248,9 @@ pub async fn list_all(
     scope: &Scope,
     filter: &ListFilter,
 ) -> AppResult<Vec<provider::Model>> {
-    Ok(filtered(scope, filter).all(db).await?)
+    Ok(filtered(db.get_database_backend(), scope, filter)
+        .all(db)
+        .await?)
 }
 
 /// A provider this scope may see; anything else is "not found".
@@ -493,5 +510,8 @@ pub async fn public_search(
         active: Some(true),
         ..Default::default()
     };
-    Ok(filtered(&Scope::All, &filter).limit(50).all(db).await?)
+    Ok(filtered(db.get_database_backend(), &Scope::All, &filter)
+        .limit(50)
+        .all(db)
+        .await?)
 }

@@ -313,6 +313,16 @@ async fn the_list_is_sorted_by_name_searchable_filterable_and_paged() {
         "a % is searched literally"
     );
     assert_eq!(
+        names(&get("q=Anke_").await),
+        Vec::<String>::new(),
+        "an _ is searched literally, not as any one character"
+    );
+    assert_eq!(
+        names(&get("q=HENGELO").await),
+        ["bloem Thuiszorg"],
+        "a city whatever the case"
+    );
+    assert_eq!(
         names(&get("municipality=GM0153").await),
         ["Anker Zorg", "bloem Thuiszorg", "Cura Dagbesteding"],
         "located in or contracted by"
