@@ -5,7 +5,7 @@
 //! compute the kept scores themselves (`stored::refresh_all`, what the task does).
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use toezicht::db::entities::{provider, provider_risk, provider_risk_change, report, signal};
 use toezicht::domain::working_days::dutch_date;
@@ -450,4 +450,48 @@ async fn the_ranking_merges_kept_and_computed_scores() {
         .await
         .unwrap();
     assert_eq!(rows.len(), providers.len());
+}
+
+/// After a burst of changes (a provider's signals filed one after another), the ranking's read of
+/// the scores that may not be used names each provider once, not once per logged change, and the
+/// dashboard still ranks it by its score computed on the spot.
+#[tokio::test]
+async fn a_provider_with_many_logged_changes_is_read_once() {
+    let app = spawn().await;
+    let a = app.insert_provider("Zorg Oost", "GM0153", "GG1106").await;
+    let b = app
+        .insert_provider("Begeleiding Noord", "GM0153", "GG1106")
+        .await;
+    refresh(&app).await;
+    for _ in 0..5 {
+        file(&app, &about(a, "geweld")).await;
+    }
+    let entries = provider_risk_change::Entity::find()
+        .filter(provider_risk_change::Column::ProviderId.eq(a))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 5, "one entry per filing");
+
+    let stale = stored::top_queries(&RiskWeights::default(), "GG1106", 10, Utc::now()).stale;
+    let rows = app.db.query_all(&stale).await.unwrap();
+    let named: Vec<Uuid> = rows
+        .iter()
+        .map(|row| row.try_get_by_index::<Uuid>(0).unwrap())
+        .collect();
+    assert_eq!(
+        named,
+        vec![a],
+        "the changed provider, once; b's kept score is usable"
+    );
+
+    let token = app.inspector_token("GG1106").await;
+    let top = dashboard_top(&app, &token).await;
+    assert_eq!(top[0].2, a, "{top:?}");
+    assert_eq!(top[0].0, live(&app, a).await.score);
+    assert_eq!(
+        top.iter().map(|t| t.2).collect::<Vec<_>>(),
+        vec![a, b],
+        "b by its kept score, below"
+    );
 }
