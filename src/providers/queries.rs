@@ -164,7 +164,8 @@ fn filtered(backend: DbBackend, scope: &Scope, filter: &ListFilter) -> Select<pr
 }
 
 /// The page's ids (in the list's order, offset and limited), the providers to join them to (in
-/// the list's order), and the whole list (to count a page past the end; `db::paged`).
+/// the list's order), and the whole list to count (beside the page on SQLite, on its own for a
+/// page past the end; `db::paged`).
 fn page_of(
     backend: DbBackend,
     scope: &Scope,

@@ -189,7 +189,8 @@ where
 }
 
 /// The page's ids (in the list's order, offset and limited), the signals to join them to (in the
-/// list's order), and the whole list (to count a page past the end; `db::paged`).
+/// list's order), and the whole list to count (beside the page on SQLite, on its own for a page
+/// past the end; `db::paged`).
 fn page(
     scope: &Scope,
     filter: &ListFilter,
