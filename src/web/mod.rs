@@ -7,6 +7,7 @@ pub mod csv;
 pub mod current_user;
 pub mod health;
 pub mod home;
+pub mod html_escape;
 pub mod json;
 pub mod nav;
 pub mod openapi;

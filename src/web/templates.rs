@@ -26,6 +26,7 @@ impl Templates {
         // Handlebars indents a standalone partial's every line like the `{{> content}}` tag in the
         // layout; inside a <textarea> or <pre> that would change what the person typed.
         registry.set_prevent_indent(true);
+        registry.register_escape_fn(crate::web::html_escape::escape_html);
         registry.register_embed_templates_with_extension::<TemplateFiles>(".hbs")?;
         registry.register_helper("options", Box::new(options_helper));
         Ok(Templates {
