@@ -20,7 +20,7 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, TransactionTrait,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 /// Connects to SQLite (`sqlite://…`) or PostgreSQL (`postgres://…`).
@@ -100,8 +100,26 @@ fn no_open_transaction<DB: sqlx::Database>(conn: &DB::Connection) -> bool {
 }
 
 /// Applies pending migrations, then loads the reference data (idempotent).
+///
+/// On PostgreSQL each migration runs in a transaction of its own (sea-orm-migration's choice
+/// there). On SQLite it would run statement by statement, each on whichever pooled connection is
+/// free: a migration that failed halfway left its first tables behind, and the next start failed
+/// on them ("already exists") for good. There all pending migrations run in one transaction on
+/// one connection, which takes the write lock at once (`BEGIN IMMEDIATE`): they are applied
+/// together or not at all, and every statement sees the schema the ones before it made.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await?;
+    if is_postgres(db) {
+        Migrator::up(db, None).await?;
+    } else {
+        let txn = db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await?;
+    }
     if !is_postgres(db) {
         // Statistics for indexes a migration just added (PostgreSQL keeps its own up to date).
         // With the limit, SQLite samples instead of reading whole tables: milliseconds, also at

@@ -20,6 +20,7 @@ mod intake;
 mod mail;
 mod mail_admin;
 mod mail_previews;
+mod migrate;
 mod month_counts;
 mod planning;
 mod planning_pages;
