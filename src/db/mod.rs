@@ -106,19 +106,30 @@ fn no_open_transaction<DB: sqlx::Database>(conn: &DB::Connection) -> bool {
 /// free: a migration that failed halfway left its first tables behind, and the next start failed
 /// on them ("already exists") for good. There all pending migrations run in one transaction on
 /// one connection, which takes the write lock at once (`BEGIN IMMEDIATE`): they are applied
-/// together or not at all, and every statement sees the schema the ones before it made.
+/// together or not at all, and every statement sees the schema the ones before it made. Only
+/// when some are pending: a start with nothing to migrate (a second instance beside a serving
+/// one, say) takes no write lock.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     if is_postgres(db) {
         Migrator::up(db, None).await?;
-    } else {
+    } else if !Migrator::get_pending_migrations(db).await?.is_empty() {
         let txn = db
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             })
             .await?;
-        Migrator::up(&txn, None).await?;
-        txn.commit().await?;
+        match Migrator::up(&txn, None).await {
+            Ok(()) => txn.commit().await?,
+            Err(failed) => {
+                // Rolled back here rather than on drop, so the connection goes back to the pool
+                // outside a transaction (`no_open_transaction`) and the cause is what is reported.
+                if let Err(rollback) = txn.rollback().await {
+                    tracing::warn!(%rollback, "rolling back the failed migrations failed");
+                }
+                return Err(failed);
+            }
+        }
     }
     if !is_postgres(db) {
         // Statistics for indexes a migration just added (PostgreSQL keeps its own up to date).
