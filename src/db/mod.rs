@@ -106,7 +106,8 @@ fn no_open_transaction<DB: sqlx::Database>(conn: &DB::Connection) -> bool {
 /// free: a migration that failed halfway left its first tables behind, and the next start failed
 /// on them ("already exists") for good. There all pending migrations run in one transaction on
 /// one connection, which takes the write lock at once (`BEGIN IMMEDIATE`): they are applied
-/// together or not at all, and every statement sees the schema the ones before it made. Only
+/// together or not at all, and every statement sees the schema the ones before it made (on
+/// different connections one now and then did not: migration 000022's notes). Only
 /// when some are pending: a start with nothing to migrate (a second instance beside a serving
 /// one, say) takes no write lock.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
