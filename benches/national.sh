@@ -12,7 +12,8 @@
 # PostgreSQL database toezicht_national (PG_ADMIN_URL, default the local server). The signals a
 # run files are deleted again at its end, so every run measures the same data.
 #
-# Environment: BENCH_SECONDS (default 15 per scenario), BENCH_CONNECTIONS (32).
+# Environment: BENCH_SECONDS (default 15 per scenario), BENCH_CONNECTIONS (32), BENCH_PG_URL (the
+# benchmark database's URL for the server and pgbench; default the local server's Unix socket).
 # Needs: wrk (Debian package `wrk`), pgbench (`postgresql-contrib` on Debian, with PostgreSQL),
 # python3 (SQLite baseline), curl.
 set -euo pipefail
@@ -22,6 +23,16 @@ secs="${BENCH_SECONDS:-15}"
 conns="${BENCH_CONNECTIONS:-32}"
 pg_admin="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 pg_url="${pg_admin%/*}/toezicht_national"
+# The server (and the pgbench baseline) reach the local PostgreSQL over its Unix socket, as a
+# server on the database's own machine would be set up: on loopback TCP every statement went
+# through TLS as well (sqlx's sslmode=prefer, and Debian's server has ssl=on), which cost the
+# provider search 7% of its requests a second (README "Performance"). BENCH_PG_URL overrides it.
+pg_socket=/var/run/postgresql
+if [ -n "${BENCH_PG_URL:-}" ]; then
+  pg_url=$BENCH_PG_URL
+elif [ -z "${PG_ADMIN_URL:-}" ] && [ -S "$pg_socket/.s.PGSQL.5432" ]; then
+  pg_url="postgres://postgres@localhost/toezicht_national?host=$pg_socket"
+fi
 out=target/bench
 mkdir -p "$out"
 for tool in wrk pgbench python3 curl; do
@@ -175,7 +186,11 @@ run_db() { # db
     psql "$url" -qc "VACUUM ANALYZE" -c "CHECKPOINT"
   fi
   echo
-  echo "== $db: $(nproc) cores, $(date -u +%F), $secs s per scenario, $conns connections ==" | tee "$table"
+  local via=""
+  if [ "$db" = postgres ]; then
+    case "$url" in *host=/*) via=", over the Unix socket" ;; *) via=", over ${url#*@}" ;; esac
+  fi
+  echo "== $db: $(nproc) cores, $(date -u +%F), $secs s per scenario, $conns connections$via ==" | tee "$table"
   echo "start to ready: $ready ms" | tee -a "$table"
   token=$(curl -fs -H 'content-type: application/json' "$base/api/v1/session" \
     -d "{\"email\":\"$inspector\",\"password\":\"$password\"}" | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')

@@ -291,7 +291,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A readable line for the terminal; validation errors name each field.
+/// A readable line for the terminal; validation errors name each field, and an internal error
+/// its cause: the person at the terminal runs the installation, and "something went wrong on
+/// our side" alone (what a web visitor reads) leaves them nothing to act on.
 fn describe(err: AppError) -> String {
     match err {
         AppError::Validation(errors) => errors
@@ -299,6 +301,31 @@ fn describe(err: AppError) -> String {
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
             .join("\n"),
+        AppError::Internal(cause) => cause,
         other => other.problem().detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldError;
+
+    #[test]
+    fn an_internal_error_names_its_cause_at_the_terminal() {
+        let line = describe(AppError::Internal("no such table: main.signals".into()));
+        assert_eq!(line, "no such table: main.signals");
+    }
+
+    #[test]
+    fn a_validation_error_names_each_field() {
+        let line = describe(AppError::Validation(vec![
+            FieldError::new("email", "Vul een e-mailadres in."),
+            FieldError::new("name", "Vul een naam in."),
+        ]));
+        assert_eq!(
+            line,
+            "email: Vul een e-mailadres in.\nname: Vul een naam in."
+        );
     }
 }

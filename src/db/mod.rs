@@ -73,9 +73,21 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // Measured on the national data set with 32 concurrent requests on two cores: 8
         // connections (four per core) served the dashboard a tenth faster than 16 and half as
         // fast again as 32; more server processes than that only take turns on the cores.
+        // Each statement planned once per connection (`plan_cache_mode = force_generic_plan`,
+        // sent with the connection's start-up): PostgreSQL's own choice planned some statements
+        // anew on every run, the signal list's page among them (its generic plan estimated
+        // dearer, the plan itself the same), and planning it cost a third of running it: the
+        // statement ran 4,050 times a second instead of 2,900 (`pgbench`), the signal list
+        // served 10–15% more requests (README "Performance"). The dashboard's statements had
+        // been planned so since an earlier measurement (28% of the database's processor time
+        // in the planner), inside `begin_read`; the application's statements are the same for
+        // every region and day, and now every connection plans them once.
         options
             .max_connections(8)
             .min_connections(1)
+            .map_sqlx_postgres_opts(|opts| {
+                opts.options([("plan_cache_mode", "force_generic_plan")])
+            })
             .map_sqlx_postgres_pool_opts(|pool| {
                 pool.after_release(|conn, _| {
                     Box::pin(async move { Ok(no_open_transaction::<sqlx::Postgres>(conn)) })
@@ -146,20 +158,13 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// numbers, read by several statements, must agree (the dashboard: its figures in one statement,
 /// then the risk scores that are not kept; a list reads its total and rows in one statement,
 /// `db::paged`, and needs none). On PostgreSQL it is `REPEATABLE READ` (one snapshot for the
-/// whole transaction, not one per statement) and plans its statements once per connection
-/// (`plan_cache_mode = force_generic_plan`): these statements are the same for every region and
-/// day, and planning them anew on every request, PostgreSQL's choice for statements with many
-/// parameters, cost as much as running them (README "Performance"; the dashboard's statement
-/// outside this transaction: 28% of the database's processor time in the planner, and no faster
-/// for the three round trips saved). On SQLite a transaction reads one snapshot anyway.
+/// whole transaction, not one per statement); its statements are planned once per connection,
+/// as every statement is (`connect`). On SQLite a transaction reads one snapshot anyway.
 pub async fn begin_read(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     let txn = db.begin().await?;
     if is_postgres(db) {
-        txn.execute_unprepared(
-            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
-             SET LOCAL plan_cache_mode = force_generic_plan",
-        )
-        .await?;
+        txn.execute_unprepared("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await?;
     }
     Ok(txn)
 }

@@ -1,6 +1,7 @@
 //! A connection given back to the pool inside a transaction (a request that went away while a
 //! statement of its transaction ran) is closed, not handed to the next request still inside that
-//! transaction; and every SQLite connection keeps the plans it prepared (`db::sqlite_plans`).
+//! transaction; every SQLite connection keeps the plans it prepared (`db::sqlite_plans`), and
+//! every PostgreSQL connection plans each statement once.
 use sea_orm::ConnectionTrait;
 use sqlx_core::transaction::TransactionManager;
 
@@ -29,6 +30,19 @@ async fn a_connection_left_inside_a_transaction_is_not_handed_out_again() {
     }
     if toezicht::db::is_postgres(&db) {
         left_inside_a_transaction!(db.get_postgres_connection_pool(), sqlx::Postgres);
+        // Every PostgreSQL connection plans each statement once (`db::connect`): without it
+        // the signal list's page was planned anew on every request.
+        let pool = db.get_postgres_connection_pool();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = pool.acquire().await.unwrap();
+            let mode: String = sqlx::query_scalar("SHOW plan_cache_mode")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(mode, "force_generic_plan");
+            held.push(conn);
+        }
     } else {
         left_inside_a_transaction!(db.get_sqlite_connection_pool(), sqlx::Sqlite);
         // Every SQLite connection keeps the plans it prepared (`db::sqlite_plans`): without it

@@ -362,6 +362,42 @@ async fn the_list_is_sorted_by_name_searchable_filterable_and_paged() {
 }
 
 #[tokio::test]
+async fn the_search_finds_a_percent_sign_underscore_and_backslash_as_written() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    for (name, kvk) in [
+        ("Zorg 100% Thuis", "51000001"),
+        ("Zorg 1000 Thuis", "51000002"),
+        ("Hulp_Dichtbij", "51000003"),
+        ("HulpXDichtbij", "51000004"),
+        ("Wonen A\\B", "51000005"),
+        ("Wonen AB", "51000006"),
+    ] {
+        created_id(&app, &admin, &provider_body(name, kvk, "7511 AA", "GM0153")).await;
+    }
+    let names = |q: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("q", q)
+                .finish();
+            let url = format!("/api/v1/providers?{query}");
+            let page: Value = app.get(&url, Some(&admin)).await.json().await.unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names("100%").await, ["Zorg 100% Thuis"], "% is no wildcard");
+    assert_eq!(names("p_d").await, ["Hulp_Dichtbij"], "_ is no wildcard");
+    assert_eq!(names("a\\b").await, ["Wonen A\\B"], "\\ is no escape");
+}
+
+#[tokio::test]
 async fn inspectors_see_their_region_and_provider_users_only_themselves() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
