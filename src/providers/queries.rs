@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Actor};
 use crate::db::entities::{provider, provider_contract};
+use crate::db::paged::{SortKeys, ordered};
 use crate::domain::role::Role;
 use crate::domain::service::Service;
 use crate::error::{AppError, AppResult};
@@ -151,27 +152,35 @@ fn matching(backend: DbBackend, scope: &Scope, filter: &ListFilter) -> Select<pr
     select
 }
 
-/// In the register's order: by name, whatever its case. (Qualified, as the page joins the kept
+/// The register's order: by name, whatever its case. (Qualified, as the page joins the kept
 /// risk scores, which have a name too.)
-fn by_name(select: Select<provider::Entity>) -> Select<provider::Entity> {
-    select
-        .order_by(
+fn name_order() -> SortKeys {
+    SortKeys {
+        keys: vec![(
             Expr::expr(Func::lower(Expr::col((
                 provider::Entity,
                 provider::Column::Name,
             )))),
             Order::Asc,
-        )
-        .order_by_asc(provider::Column::Id)
+        )],
+        id: (
+            Expr::col((provider::Entity, provider::Column::Id)),
+            Order::Asc,
+        ),
+    }
+}
+
+fn by_name(select: Select<provider::Entity>) -> Select<provider::Entity> {
+    ordered(select, &name_order())
 }
 
 fn filtered(backend: DbBackend, scope: &Scope, filter: &ListFilter) -> Select<provider::Entity> {
     by_name(matching(backend, scope, filter))
 }
 
-/// The page's ids (in the list's order, offset and limited), the providers to join them to (in
-/// the list's order), and the whole list to count (beside the page on SQLite, on its own for a
-/// page past the end; `db::paged`).
+/// The page's ids (in the list's order, offset and limited), the providers to join them to, and
+/// the whole list to count (beside the page on SQLite, on its own for a page past the end;
+/// `db::paged`).
 fn page_of(
     backend: DbBackend,
     scope: &Scope,
@@ -191,7 +200,7 @@ fn page_of(
         .offset(paging.offset())
         .limit(paging.per_page)
         .into_query();
-    let rows = by_name(provider::Entity::find());
+    let rows = provider::Entity::find();
     let all = matching(backend, scope, filter)
         .select_only()
         .column(provider::Column::Id);
@@ -206,7 +215,7 @@ pub async fn list<C: ConnectionTrait>(
     paging: Paging,
 ) -> AppResult<(Vec<provider::Model>, u64)> {
     let (ids, rows, all) = page_of(db.get_database_backend(), scope, filter, paging);
-    crate::db::paged::with_total(db, rows, ids, provider::Column::Id, all).await
+    crate::db::paged::with_total(db, rows, ids, provider::Column::Id, all, &name_order()).await
 }
 
 /// A provider of the register's page with what the API shows beside it.
@@ -246,7 +255,7 @@ pub async fn list_detailed<C: ConnectionTrait>(
         r#"(SELECT string_agg("c"."municipality_code", ',' ORDER BY "c"."municipality_code") FROM "provider_contracts" AS "c" WHERE "c"."provider_id" = "providers"."id")"#,
     );
     let rows = crate::risk::stored::with_kept(rows.expr_as(contracts, "contract_codes"));
-    crate::db::paged::with_total(db, rows, ids, provider::Column::Id, all).await
+    crate::db::paged::with_total(db, rows, ids, provider::Column::Id, all, &name_order()).await
 }
 
 /// The whole filtered list (for CSV export).

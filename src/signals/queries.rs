@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::db::entities::{provider, signal, signal_event, signal_submission, user};
+use crate::db::paged::{SortKeys, ordered};
 use crate::domain::role::Role;
 use crate::domain::working_days::{add_working_days, dutch_date};
 use crate::error::{AppError, AppResult};
@@ -137,23 +138,35 @@ fn matching(scope: &Scope, filter: &ListFilter, today: NaiveDate) -> Select<sign
     select
 }
 
-/// `select` in the list's order.
-fn in_list_order(select: Select<signal::Entity>, filter: &ListFilter) -> Select<signal::Entity> {
+/// The list's order.
+fn list_order(filter: &ListFilter) -> SortKeys {
+    let col = |c: signal::Column| Expr::col((signal::Entity, c));
     if filter.newest_first {
         // The index on (region, received_at) delivers this order: the first page of ten years
         // of signals without sorting them.
-        return select
-            .order_by_desc(signal::Column::ReceivedAt)
-            .order_by_desc(signal::Column::Id);
+        return SortKeys {
+            keys: vec![(col(signal::Column::ReceivedAt), Order::Desc)],
+            id: (col(signal::Column::Id), Order::Desc),
+        };
     }
     // Most urgent first, then the oldest: what needs attention first is on top.
-    select
-        .order_by(
-            Expr::cust("CASE priority WHEN 'spoed' THEN 0 WHEN 'hoog' THEN 1 WHEN 'normaal' THEN 2 ELSE 3 END"),
-            Order::Asc,
-        )
-        .order_by_asc(signal::Column::ReceivedAt)
-        .order_by_asc(signal::Column::Id)
+    SortKeys {
+        keys: vec![
+            (
+                Expr::cust(
+                    "CASE priority WHEN 'spoed' THEN 0 WHEN 'hoog' THEN 1 WHEN 'normaal' THEN 2 ELSE 3 END",
+                ),
+                Order::Asc,
+            ),
+            (col(signal::Column::ReceivedAt), Order::Asc),
+        ],
+        id: (col(signal::Column::Id), Order::Asc),
+    }
+}
+
+/// `select` in the list's order.
+fn in_list_order(select: Select<signal::Entity>, filter: &ListFilter) -> Select<signal::Entity> {
+    ordered(select, &list_order(filter))
 }
 
 /// One page of the list with the total count.
@@ -169,7 +182,15 @@ pub async fn list<C: ConnectionTrait>(
     paging: Paging,
 ) -> AppResult<(Vec<signal::Model>, u64)> {
     let (ids, rows, matching) = page(scope, filter, paging);
-    crate::db::paged::with_total(db, rows, ids, signal::Column::Id, matching).await
+    crate::db::paged::with_total(
+        db,
+        rows,
+        ids,
+        signal::Column::Id,
+        matching,
+        &list_order(filter),
+    )
+    .await
 }
 
 /// [`list`] with only the columns of `M` (the staff list's rows).
@@ -185,12 +206,20 @@ where
 {
     let (ids, rows, matching) = page(scope, filter, paging);
     let rows = M::select_cols(rows.select_only());
-    crate::db::paged::with_total(db, rows, ids, signal::Column::Id, matching).await
+    crate::db::paged::with_total(
+        db,
+        rows,
+        ids,
+        signal::Column::Id,
+        matching,
+        &list_order(filter),
+    )
+    .await
 }
 
-/// The page's ids (in the list's order, offset and limited), the signals to join them to (in the
-/// list's order), and the whole list to count (beside the page on SQLite, on its own for a page
-/// past the end; `db::paged`).
+/// The page's ids (in the list's order, offset and limited), the signals to join them to, and the
+/// whole list to count (beside the page on SQLite, on its own for a page past the end;
+/// `db::paged`).
 fn page(
     scope: &Scope,
     filter: &ListFilter,
@@ -207,7 +236,7 @@ fn page(
         .offset(paging.offset())
         .limit(paging.per_page)
         .into_query();
-    let rows = in_list_order(signal::Entity::find(), filter);
+    let rows = signal::Entity::find();
     let all = matching(scope, filter, today)
         .select_only()
         .column(signal::Column::Id);
