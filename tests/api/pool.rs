@@ -31,7 +31,7 @@ async fn a_connection_left_inside_a_transaction_is_not_handed_out_again() {
     if toezicht::db::is_postgres(&db) {
         left_inside_a_transaction!(db.get_postgres_connection_pool(), sqlx::Postgres);
         // Every PostgreSQL connection plans each statement once (`db::connect`): without it
-        // the signal list's page was planned anew on every request.
+        // the signal list's page was planned anew on every request …
         let pool = db.get_postgres_connection_pool();
         let mut held = Vec::new();
         for _ in 0..3 {
@@ -41,6 +41,12 @@ async fn a_connection_left_inside_a_transaction_is_not_handed_out_again() {
                 .await
                 .unwrap();
             assert_eq!(mode, "force_generic_plan");
+            // … and without parallel workers, which such plans started for a region's list.
+            let workers: String = sqlx::query_scalar("SHOW max_parallel_workers_per_gather")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(workers, "0");
             held.push(conn);
         }
     } else {
