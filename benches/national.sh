@@ -13,7 +13,8 @@
 # run files are deleted again at its end, so every run measures the same data.
 #
 # Environment: BENCH_SECONDS (default 15 per scenario), BENCH_CONNECTIONS (32), BENCH_PG_URL (the
-# benchmark database's URL for the server and pgbench; default the local server's Unix socket).
+# benchmark database's URL for the server and pgbench, holding the data set already; default the
+# local server's Unix socket).
 # Needs: wrk (Debian package `wrk`), pgbench (`postgresql-contrib` on Debian, with PostgreSQL),
 # python3 (SQLite baseline), curl.
 set -euo pipefail
@@ -55,7 +56,20 @@ ensure_data() { # db url
   if [ "$db" = sqlite ]; then
     [ -f "$out/national.db" ] && have=$(python3 -c "import sqlite3;print(sqlite3.connect('$out/national.db').execute('select count(*) from providers').fetchone()[0])" 2>/dev/null || echo 0)
   else
-    have=$(psql "$url" -tAc "select count(*) from providers" 2>/dev/null || echo 0)
+    # The database is dropped and made anew only when the server says it lacks the data: a
+    # connection that fails (the socket refusing this user, say) must not cost the data set.
+    local exists
+    exists=$(psql "$pg_admin" -tAc "SELECT 1 FROM pg_database WHERE datname = 'toezicht_national'") ||
+      { echo "cannot reach PostgreSQL at $pg_admin"; exit 1; }
+    if [ "$exists" = 1 ]; then
+      have=$(psql "$url" -tAc "SELECT count(*) FROM providers" 2>/dev/null) || have=0
+      psql "$url" -tAc "SELECT 1" >/dev/null ||
+        { echo "cannot connect to the benchmark database at $url"; exit 1; }
+    fi
+    if [ "${have:-0}" -lt 20000 ] && [ -n "${BENCH_PG_URL:-}" ]; then
+      echo "BENCH_PG_URL has no national data set; generate it there first (toezicht demo-data --scale national)"
+      exit 1
+    fi
   fi
   if [ "${have:-0}" -lt 20000 ]; then
     echo "== generating the national data set on $db (a few minutes) =="
