@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
-    PartialModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    Order, PartialModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 use uuid::Uuid;
 
@@ -181,16 +181,7 @@ pub async fn list<C: ConnectionTrait>(
     filter: &ListFilter,
     paging: Paging,
 ) -> AppResult<(Vec<signal::Model>, u64)> {
-    let (ids, rows, matching) = page(scope, filter, paging);
-    crate::db::paged::with_total(
-        db,
-        rows,
-        ids,
-        signal::Column::Id,
-        matching,
-        &list_order(filter),
-    )
-    .await
+    paged(db, scope, filter, paging, |rows| rows).await
 }
 
 /// [`list`] with only the columns of `M` (the staff list's rows).
@@ -204,17 +195,27 @@ where
     C: ConnectionTrait,
     M: PartialModelTrait + Send + Sync,
 {
-    let (ids, rows, matching) = page(scope, filter, paging);
-    let rows = M::select_cols(rows.select_only());
-    crate::db::paged::with_total(
-        db,
-        rows,
-        ids,
-        signal::Column::Id,
-        matching,
-        &list_order(filter),
-    )
+    paged(db, scope, filter, paging, |rows| {
+        M::select_cols(rows.select_only())
+    })
     .await
+}
+
+/// One page of the list with the total count, as `M`, the page's rows selected by `columns`.
+async fn paged<C, M>(
+    db: &C,
+    scope: &Scope,
+    filter: &ListFilter,
+    paging: Paging,
+    columns: impl FnOnce(Select<signal::Entity>) -> Select<signal::Entity>,
+) -> AppResult<(Vec<M>, u64)>
+where
+    C: ConnectionTrait,
+    M: FromQueryResult,
+{
+    let (ids, rows, matching) = page(scope, filter, paging);
+    let order = list_order(filter);
+    crate::db::paged::with_total(db, columns(rows), ids, signal::Column::Id, matching, &order).await
 }
 
 /// The page's ids (in the list's order, offset and limited), the signals to join them to, and the
