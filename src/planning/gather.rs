@@ -135,7 +135,7 @@ pub async fn candidates<C: ConnectionTrait>(
                 name: p.name,
                 score: risk.score,
                 level: risk.level,
-                factors: risk.factors,
+                factors: risk.factors.into_vec(),
             }
         })
         .collect())

@@ -36,7 +36,9 @@ pub struct ProviderView {
     pub contract_municipalities: Vec<String>,
     /// `false` once the provider no longer delivers Wmo support here.
     pub active: bool,
+    #[serde(serialize_with = "crate::web::json::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::web::json::utc")]
     pub updated_at: DateTime<Utc>,
     /// For admins and inspectors; always `null` for a provider user, because its factors count
     /// signals and a provider must never learn about signals.

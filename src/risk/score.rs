@@ -1,7 +1,10 @@
 //! The risk score itself: a pure function of what is known about a provider and the weights, so
 //! that every point can be explained and tested without a database.
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
 use crate::domain::service::Service;
@@ -48,7 +51,75 @@ pub struct Risk {
     /// `laag` (< 34), `midden` (< 67) or `hoog`.
     pub level: String,
     /// The factors that gave points, most points first.
-    pub factors: Vec<Factor>,
+    #[schema(value_type = Vec<Factor>)]
+    pub factors: Factors,
+}
+
+/// A score's factors: as [`score`] computed them, or as a kept score holds them
+/// (`risk::stored`), the JSON they were kept as. That JSON is checked to read as factors and then
+/// written out as it is: reading the 50 kept explanations of the register's page into `Factor`s
+/// and writing them out again took a tenth of the server's processor time for that page (README
+/// "Performance").
+#[derive(Debug, Clone)]
+pub enum Factors {
+    Computed(Vec<Factor>),
+    Kept(Box<RawValue>),
+}
+
+/// What a kept factor must hold, read without copying its texts.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // read only to check the kept JSON
+struct KeptFactor<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    points: u32,
+    #[serde(borrow)]
+    detail: Cow<'a, str>,
+}
+
+impl Factors {
+    /// Kept factors (`serde_json::to_string` of a `Vec<Factor>`), if they read as exactly that.
+    pub fn kept(json: String) -> Option<Self> {
+        serde_json::from_str::<Vec<KeptFactor>>(&json).ok()?;
+        RawValue::from_string(json).ok().map(Factors::Kept)
+    }
+
+    /// The factors as values (read from the JSON when kept).
+    pub fn list(&self) -> Cow<'_, [Factor]> {
+        match self {
+            Factors::Computed(factors) => Cow::Borrowed(factors),
+            Factors::Kept(json) => Cow::Owned(serde_json::from_str(json.get()).unwrap_or_default()),
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<Factor> {
+        match self {
+            Factors::Computed(factors) => factors,
+            kept => kept.list().into_owned(),
+        }
+    }
+}
+
+impl Serialize for Factors {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Factors::Computed(factors) => factors.serialize(serializer),
+            Factors::Kept(json) => json.serialize(serializer),
+        }
+    }
+}
+
+impl PartialEq for Factors {
+    fn eq(&self, other: &Self) -> bool {
+        self.list() == other.list()
+    }
+}
+
+impl PartialEq<Vec<Factor>> for Factors {
+    fn eq(&self, other: &Vec<Factor>) -> bool {
+        *self.list() == other[..]
+    }
 }
 
 pub fn level_of(score: u32) -> &'static str {
@@ -80,7 +151,7 @@ pub fn score(inputs: &RiskInputs, weights: &RiskWeights) -> Risk {
     Risk {
         score,
         level: level_of(score).to_string(),
-        factors,
+        factors: Factors::Computed(factors),
     }
 }
 

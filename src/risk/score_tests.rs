@@ -22,6 +22,7 @@ fn quiet() -> RiskInputs {
 
 fn points_of(risk: &Risk, name: &str) -> Option<u32> {
     risk.factors
+        .list()
         .iter()
         .find(|f| f.name == name)
         .map(|f| f.points)
@@ -33,7 +34,7 @@ fn nothing_known_against_a_provider_scores_zero() {
     assert_eq!(risk.score, 0);
     assert_eq!(risk.level, "laag");
     assert!(
-        risk.factors.is_empty(),
+        risk.factors.list().is_empty(),
         "factors with 0 points are left out"
     );
 }
@@ -55,7 +56,7 @@ fn serious_signals_weigh_more_and_are_named() {
     inputs.signals_by_category = vec![(Category::Geweld, 1), (Category::Calamiteit, 2)];
     let risk = score(&inputs, &RiskWeights::default());
     assert_eq!(
-        risk.factors[0].detail,
+        risk.factors.list()[0].detail,
         "3 meldingen, waarvan 1 over geweld of grensoverschrijdend gedrag en 2 over calamiteit"
     );
 }
@@ -84,7 +85,7 @@ fn criteria_not_met_count_fully_and_partly_met_half() {
     // (2 + 2/2) / 10 of 30 points.
     assert_eq!(risk.score, 9);
     assert_eq!(
-        risk.factors[0].detail,
+        risk.factors.list()[0].detail,
         "Bij het bezoek van 1 mei 2026: 2 van 10 beoordeelde criteria niet voldaan, 2 deels"
     );
 }
@@ -107,9 +108,12 @@ fn overdue_improvement_points_are_capped() {
     inputs.overdue_points = 2;
     let risk = score(&inputs, &RiskWeights::default());
     assert_eq!(risk.score, 10);
-    assert_eq!(risk.factors[0].name, "Verbeterpunten over de termijn");
     assert_eq!(
-        risk.factors[0].detail,
+        risk.factors.list()[0].name,
+        "Verbeterpunten over de termijn"
+    );
+    assert_eq!(
+        risk.factors.list()[0].detail,
         "2 verbeterpunten na de termijn nog open"
     );
     inputs.overdue_points = 9;
@@ -123,7 +127,7 @@ fn full_years_since_the_last_visit_count_and_are_capped() {
     let risk = score(&inputs, &RiskWeights::default());
     assert_eq!(risk.score, 10, "two full years, the third not yet");
     assert_eq!(
-        risk.factors[0].detail,
+        risk.factors.list()[0].detail,
         "Laatste bezoek op 16 juni 2023, 2 jaar geleden"
     );
     inputs.last_visit.as_mut().unwrap().on = d(2010, 1, 1);
@@ -136,8 +140,8 @@ fn never_visited_gives_its_own_points() {
     inputs.last_visit = None;
     let risk = score(&inputs, &RiskWeights::default());
     assert_eq!(risk.score, 20);
-    assert_eq!(risk.factors[0].name, "Tijd sinds het laatste bezoek");
-    assert_eq!(risk.factors[0].detail, "Nog nooit bezocht");
+    assert_eq!(risk.factors.list()[0].name, "Tijd sinds het laatste bezoek");
+    assert_eq!(risk.factors.list()[0].detail, "Nog nooit bezocht");
 }
 
 #[test]
@@ -151,7 +155,7 @@ fn vulnerable_services_count_once() {
     let risk = score(&inputs, &RiskWeights::default());
     assert_eq!(risk.score, 15);
     assert_eq!(
-        risk.factors[0].detail,
+        risk.factors.list()[0].detail,
         "Biedt beschermd wonen en maatschappelijke opvang"
     );
 }
@@ -173,7 +177,7 @@ fn factors_are_sorted_by_points_and_the_total_is_clamped() {
     let risk = score(&inputs, &RiskWeights::default());
     assert_eq!(risk.score, 100, "40 + 30 + 20 + 20 + 15 is clamped");
     assert_eq!(risk.level, "hoog");
-    let points: Vec<u32> = risk.factors.iter().map(|f| f.points).collect();
+    let points: Vec<u32> = risk.factors.list().iter().map(|f| f.points).collect();
     assert_eq!(points, vec![40, 30, 20, 20, 15]);
 }
 
@@ -199,5 +203,43 @@ fn the_level_follows_the_weights() {
         };
         let risk = score(&inputs, &weights);
         assert_eq!((risk.score, risk.level.as_str()), (per_point, level));
+    }
+}
+
+#[test]
+fn kept_factors_are_written_out_as_they_were_kept() {
+    let computed = vec![
+        Factor {
+            name: "Meldingen in de afgelopen 12 maanden".into(),
+            points: 35,
+            detail: "4 meldingen, waarvan 1 over \"geweld\"".into(),
+        },
+        Factor {
+            name: "Tijd sinds het laatste bezoek".into(),
+            points: 6,
+            detail: "Nog nooit bezocht".into(),
+        },
+    ];
+    let json = serde_json::to_string(&computed).unwrap();
+    let kept = Factors::kept(json.clone()).expect("kept factors read as factors");
+    assert_eq!(serde_json::to_string(&kept).unwrap(), json);
+    assert_eq!(kept, computed);
+    assert_eq!(kept.into_vec(), computed);
+    let none = Factors::kept("[]".into()).unwrap();
+    assert!(none.list().is_empty());
+}
+
+#[test]
+fn kept_factors_of_another_shape_are_not_used() {
+    for json in [
+        "",
+        "not json",
+        "{}",
+        r#"[{"name": "x", "points": 1}]"#,
+        r#"[{"name": "x", "points": -1, "detail": "y"}]"#,
+        r#"[{"name": "x", "points": 1, "detail": "y", "extra": true}]"#,
+        r#"[{"name": "x", "points": 1, "detail": "y"}] trailing"#,
+    ] {
+        assert!(Factors::kept(json.into()).is_none(), "{json}");
     }
 }

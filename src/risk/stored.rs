@@ -24,7 +24,7 @@ use crate::db::entities::{provider, provider_risk, provider_risk_change};
 use crate::db::one_statement::{self, Shape};
 use crate::error::{AppError, AppResult};
 use crate::risk::inputs::{Selection, gather, horizons};
-use crate::risk::score::{Factor, Risk, level_of, score};
+use crate::risk::score::{Factors, Risk, level_of, score};
 use crate::risk::validity::valid_until;
 use crate::risk::{RiskSummary, RiskWeights};
 
@@ -275,12 +275,12 @@ pub struct Kept {
 impl Kept {
     /// The kept score as the risk a reader with `weights` (as [`fingerprint`]) sees at `now`, if
     /// it may be used: still valid, of the same weights, not logged as changed, and readable.
-    fn usable(&self, fp: &str, now: DateTime<Utc>) -> Option<Risk> {
+    fn usable(self, fp: &str, now: DateTime<Utc>) -> Option<Risk> {
         if self.valid_until <= now || self.weights != fp || self.logged {
             return None;
         }
         // A kept explanation that cannot be read is computed again instead.
-        let factors = serde_json::from_str::<Vec<Factor>>(&self.factors).ok()?;
+        let factors = Factors::kept(self.factors)?;
         let score = u32::try_from(self.score).unwrap_or(0);
         Some(Risk {
             score,

@@ -85,7 +85,7 @@ async fn assert_kept_is_live(app: &TestApp, id: Uuid) {
     let risk = live(app, id).await;
     assert_eq!(row.score as u32, risk.score);
     let factors: Vec<Factor> = serde_json::from_str(&row.factors).unwrap();
-    assert_eq!(factors, risk.factors);
+    assert_eq!(risk.factors, factors);
     assert!(row.valid_until > Utc::now());
     assert_eq!(row.weights, stored::fingerprint(&RiskWeights::default()));
 }
@@ -319,6 +319,83 @@ async fn a_kept_score_is_used_only_while_valid_and_of_the_same_weights() {
     file(&app, &about(a, "overig")).await;
     assert_eq!(shown(&app, a).await.score, 25);
     assert_eq!(top(&app).await, 25);
+}
+
+/// The `risk` of provider `id` in the register's page and on its own, as the API shows it.
+async fn risk_in_api(
+    app: &TestApp,
+    token: &str,
+    id: Uuid,
+) -> (serde_json::Value, serde_json::Value) {
+    let page: serde_json::Value = app
+        .get("/api/v1/providers?q=Zorg", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["id"] == json!(id))
+        .expect("the provider is on the page")["risk"]
+        .clone();
+    let one: serde_json::Value = app
+        .get(&format!("/api/v1/providers/{id}"), Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    (listed, one["risk"].clone())
+}
+
+#[tokio::test]
+async fn the_api_shows_a_kept_explanation_as_kept_and_computes_one_of_another_shape() {
+    let app = spawn().await;
+    let a = app.insert_provider("Zorg Oost", "GM0153", "GG1106").await;
+    file(&app, &about(a, "overig")).await;
+    refresh(&app).await;
+    let token = app.inspector_token("GG1106").await;
+    let computed = serde_json::to_value(live(&app, a).await).unwrap();
+    assert!(
+        !computed["factors"].as_array().unwrap().is_empty(),
+        "the signal gives points"
+    );
+    assert_eq!(
+        risk_in_api(&app, &token, a).await,
+        (computed.clone(), computed.clone())
+    );
+
+    // What is kept is what is shown, texts with quotes and accents as written.
+    let fingerprint = stored::fingerprint(&RiskWeights::default());
+    plant(&app, a, 77, Utc::now() + Duration::hours(1), &fingerprint).await;
+    let kept = r#"[{"name":"Bewaard \"zo\"","points":77,"detail":"één melding"}]"#;
+    let set_factors = |json: &'static str| {
+        provider_risk::Entity::update_many()
+            .col_expr(provider_risk::Column::Factors, Expr::value(json))
+            .filter(provider_risk::Column::ProviderId.eq(a))
+            .exec(&app.db)
+    };
+    set_factors(kept).await.unwrap();
+    let shown = json!({"score": 77, "level": "hoog", "factors": [
+        {"name": "Bewaard \"zo\"", "points": 77, "detail": "één melding"}
+    ]});
+    assert_eq!(risk_in_api(&app, &token, a).await, (shown.clone(), shown));
+
+    // A kept explanation that does not read as factors exactly is not passed on: computed.
+    for other in [
+        r#"[{"name":"Bewaard","points":77,"detail":"x","extra":1}]"#,
+        r#"[{"name":"Bewaard","points":77}]"#,
+        r#"{"name":"Bewaard"}"#,
+        "geen json",
+    ] {
+        set_factors(other).await.unwrap();
+        assert_eq!(
+            risk_in_api(&app, &token, a).await,
+            (computed.clone(), computed.clone()),
+            "{other}"
+        );
+    }
 }
 
 #[tokio::test]
