@@ -223,6 +223,11 @@ fn kept_factors_are_written_out_as_they_were_kept() {
     let json = serde_json::to_string(&computed).unwrap();
     let kept = Factors::kept(json.clone()).expect("kept factors read as factors");
     assert_eq!(serde_json::to_string(&kept).unwrap(), json);
+    // As the pages' templates receive it (handlebars renders from a `serde_json::Value`).
+    assert_eq!(
+        serde_json::to_value(&kept).unwrap(),
+        serde_json::to_value(&computed).unwrap()
+    );
     assert_eq!(kept, computed);
     assert_eq!(kept.into_vec(), computed);
     let none = Factors::kept("[]".into()).unwrap();

@@ -15,7 +15,7 @@ use toezicht::risk::validity::leaves_the_twelve_months;
 use toezicht::risk::{self, Risk, RiskWeights, stored};
 use uuid::Uuid;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, sign_in_on_page};
 use crate::reminder_fixtures::{point, report_of};
 use crate::signals::{file, signal_body};
 
@@ -381,6 +381,21 @@ async fn the_api_shows_a_kept_explanation_as_kept_and_computes_one_of_another_sh
         {"name": "Bewaard \"zo\"", "points": 77, "detail": "één melding"}
     ]});
     assert_eq!(risk_in_api(&app, &token, a).await, (shown.clone(), shown));
+    sign_in_on_page(&app, "toezicht.gg1106@ggd.example").await;
+    let page = app
+        .client
+        .get(app.url(&format!("/aanbieders/{a}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<strong>77</strong>"), "{page}");
+    assert!(
+        page.contains("<strong>Bewaard &quot;zo&quot;</strong> (77 punten): één melding"),
+        "{page}"
+    );
 
     // A kept explanation that does not read as factors exactly is not passed on: computed.
     for other in [
