@@ -74,8 +74,8 @@ where
 {
     let count = count_of(matching);
     let statement = match db.get_database_backend() {
-        DbBackend::Postgres => joined_to_page(rows, ids, id, order, None),
-        _ => joined_to_page(rows, ids, id, order, Some(count.clone())),
+        DbBackend::Postgres => joined_to_page(rows, ids, id, order, None, false),
+        _ => joined_to_page(rows, ids, id, order, Some(count.clone()), true),
     };
     let rows = db.query_all(&statement).await?;
     let total = match rows.first() {
@@ -98,15 +98,25 @@ where
 /// without one `COUNT(*) OVER ()` beside each of the page's ids (PostgreSQL; the module's notes).
 /// (The id is not selected a second time as a sort key: PostgreSQL then no longer saw the order
 /// it already had.)
+///
+/// `by_rowid` (SQLite): the page carries each row's `rowid` too, which every index entry holds,
+/// and the rows are joined by it: a UUID key is a separate unique index in SQLite, so joining by
+/// the id looked each row up twice, in that index and then in the table. The register's search
+/// statement took 4–5% less time (`pysqlite3`, README "Performance").
 fn joined_to_page<E: EntityTrait>(
     mut rows: Select<E>,
     mut ids: SelectStatement,
     id: E::Column,
     order: &SortKeys,
     count: Option<SelectStatement>,
+    by_rowid: bool,
 ) -> SelectStatement {
     let page = Alias::new(PAGE);
     let sort_key = |n: usize| Alias::new(format!("page_sort_{n}"));
+    let (rowid, page_rowid) = (Alias::new("rowid"), Alias::new("page_rowid"));
+    if by_rowid {
+        ids.expr_as(Expr::col((E::default(), rowid.clone())), page_rowid.clone());
+    }
     for (n, (expr, _)) in order.keys.iter().enumerate() {
         ids.expr_as(expr.clone(), sort_key(n));
     }
@@ -117,12 +127,12 @@ fn joined_to_page<E: EntityTrait>(
             Expr::col((page.clone(), Alias::new(TOTAL)))
         }
     };
-    QueryTrait::query(&mut rows).join_subquery(
-        JoinType::InnerJoin,
-        ids,
-        page.clone(),
-        Expr::col((page.clone(), id)).equals((E::default(), id)),
-    );
+    let on = if by_rowid {
+        Expr::col((page.clone(), page_rowid)).equals((E::default(), rowid))
+    } else {
+        Expr::col((page.clone(), id)).equals((E::default(), id))
+    };
+    QueryTrait::query(&mut rows).join_subquery(JoinType::InnerJoin, ids, page.clone(), on);
     for (n, (_, direction)) in order.keys.iter().enumerate() {
         rows = rows.order_by(Expr::col((page.clone(), sort_key(n))), direction.clone());
     }
