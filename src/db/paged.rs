@@ -17,8 +17,9 @@
 //!
 //! Only a page past the end (no rows to carry the total) costs a second statement.
 //!
-//! Either way the rows are joined to the page's ids (`page`), which also carry their sort keys
-//! (`page_sort_0`, …), and ordered by those: the rows then come out of the join already in that
+//! Either way the rows are joined to the page's ids (`page`; on SQLite by the rows' `rowid`,
+//! which the page carries as well), which also carry their sort keys (`page_sort_0`, …), and
+//! ordered by those: the rows then come out of the join already in that
 //! order, which both databases can tell, so they do not sort them again. Sorting the 50 joined
 //! rows by the list's own expressions copied every row, wide as it is, and computed
 //! `lower(name)` anew for each: the register's search statement ran 13% more often a second on
@@ -59,6 +60,11 @@ pub fn ordered<S: QueryOrder>(select: S, order: &SortKeys) -> S {
 /// The rows of `rows` (the entity, unordered) whose `id` is among `ids` (the page's ids in the
 /// list's order `order`, offset and limited, selecting only `id`), as `M`, in that order, and the
 /// number of rows `matching` (the same filter, unordered) selects.
+///
+/// `ids` must read the entity's own table under its own name (joins and subqueries beside it
+/// are fine): on SQLite the page also selects that table's `rowid` and the rows are joined by it,
+/// so the table must be an ordinary rowid table (not `WITHOUT ROWID`). Otherwise the statement
+/// fails ("no such column"); it cannot return other rows.
 pub async fn with_total<C, E, M>(
     db: &C,
     rows: Select<E>,
@@ -75,7 +81,8 @@ where
     let count = count_of(matching);
     let statement = match db.get_database_backend() {
         DbBackend::Postgres => joined_to_page(rows, ids, id, order, None, false),
-        _ => joined_to_page(rows, ids, id, order, Some(count.clone()), true),
+        DbBackend::Sqlite => joined_to_page(rows, ids, id, order, Some(count.clone()), true),
+        _ => joined_to_page(rows, ids, id, order, Some(count.clone()), false),
     };
     let rows = db.query_all(&statement).await?;
     let total = match rows.first() {

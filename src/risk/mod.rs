@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-pub use score::{Factor, Risk, RiskInputs, score};
+pub use score::{Factor, Factors, Risk, RiskInputs, score};
 pub use weights::RiskWeights;
 
 /// A provider's place in a region's ranking (the dashboard's `risk.top`).

@@ -89,6 +89,8 @@ impl Factors {
     pub fn list(&self) -> Cow<'_, [Factor]> {
         match self {
             Factors::Computed(factors) => Cow::Borrowed(factors),
+            // `kept` let only JSON through that reads as factors, so this cannot come out empty
+            // for a kept list that has some.
             Factors::Kept(json) => Cow::Owned(serde_json::from_str(json.get()).unwrap_or_default()),
         }
     }

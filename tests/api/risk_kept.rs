@@ -366,10 +366,11 @@ async fn the_api_shows_a_kept_explanation_as_kept_and_computes_one_of_another_sh
         (computed.clone(), computed.clone())
     );
 
-    // What is kept is what is shown, texts with quotes and accents as written.
+    // What is kept is what is shown, texts with quotes and accents as written, and passed on as
+    // it was kept (the space after the first colon is not how serde_json writes it).
     let fingerprint = stored::fingerprint(&RiskWeights::default());
     plant(&app, a, 77, Utc::now() + Duration::hours(1), &fingerprint).await;
-    let kept = r#"[{"name":"Bewaard \"zo\"","points":77,"detail":"één melding"}]"#;
+    let kept = r#"[{"name": "Bewaard \"zo\"","points":77,"detail":"één melding"}]"#;
     let set_factors = |json: &'static str| {
         provider_risk::Entity::update_many()
             .col_expr(provider_risk::Column::Factors, Expr::value(json))
@@ -381,6 +382,13 @@ async fn the_api_shows_a_kept_explanation_as_kept_and_computes_one_of_another_sh
         {"name": "Bewaard \"zo\"", "points": 77, "detail": "één melding"}
     ]});
     assert_eq!(risk_in_api(&app, &token, a).await, (shown.clone(), shown));
+    let body = app
+        .get("/api/v1/providers?q=Zorg", Some(&token))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains(&format!(r#""factors":{kept}"#)), "{body}");
     sign_in_on_page(&app, "toezicht.gg1106@ggd.example").await;
     let page = app
         .client
