@@ -1,8 +1,8 @@
 //! The risk score itself: a pure function of what is known about a provider and the weights, so
 //! that every point can be explained and tested without a database.
-use chrono::NaiveDate;
 use std::borrow::Cow;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;

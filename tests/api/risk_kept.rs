@@ -390,12 +390,10 @@ async fn the_api_shows_a_kept_explanation_as_kept_and_computes_one_of_another_sh
         .unwrap();
     assert!(body.contains(&format!(r#""factors":{kept}"#)), "{body}");
     sign_in_on_page(&app, "toezicht.gg1106@ggd.example").await;
+    // The client keeps the session cookie.
     let page = app
-        .client
-        .get(app.url(&format!("/aanbieders/{a}")))
-        .send()
+        .get(&format!("/aanbieders/{a}"), None)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
